@@ -1,0 +1,1 @@
+"""kuzet: the information system of the Department for Countering Cybercrime."""

@@ -1,0 +1,137 @@
+"""Reference data of Kazakhstan that every part of kuzet shares.
+
+A pure module (no Django): the indicator engine, the simulated world and the seeding migrations
+all read the same JSON files here, so a bank code or an operator prefix is written down once.
+Sources and caveats are in ``shared/reference/kazakhstan.md``; re-check banks against the
+National Bank's BIC directory before seeding production.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "Bank",
+    "MobileOperator",
+    "Region",
+    "Scheme",
+    "bank_by_iban_code",
+    "banks",
+    "mobile_operators",
+    "operator_by_prefix",
+    "organisations",
+    "regions",
+    "schemes",
+]
+
+DATA_DIRECTORY = Path(__file__).parent
+
+
+def _load(name: str) -> Any:
+    return json.loads((DATA_DIRECTORY / name).read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """One of the 20 regions (ISO 3166-2:KZ, codes in force since 2022) and its police department."""
+
+    iso_code: str
+    old_iso: str | None
+    kind: str
+    name: dict[str, str]
+    centre: dict[str, str] | None
+    phone_code: str
+    row: int
+    col: int
+    police_department: dict[str, str]
+    population_thousands: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bank:
+    """A Kazakh bank: its BIC and the three-digit bank code inside a KZ IBAN."""
+
+    code: str
+    brand: str
+    name_ru: str
+    bic: str
+    iban_code: str
+    former_names: tuple[str, ...]
+    domain: str | None
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MobileOperator:
+    """A mobile operator and the +7 prefixes it was assigned (a hint only: numbers are portable)."""
+
+    code: str
+    name: str
+    name_ru: str
+    domain: str | None
+    prefixes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Scheme:
+    """A fraud scheme (modus operandi) with kk/ru/en labels and its 2025 weight."""
+
+    code: str
+    label: dict[str, str]
+    weight_2025: int
+
+
+@cache
+def regions() -> tuple[Region, ...]:
+    return tuple(Region(**row) for row in _load("regions.json"))
+
+
+@cache
+def banks() -> tuple[Bank, ...]:
+    return tuple(
+        Bank(**{**row, "former_names": tuple(row["former_names"])}) for row in _load("banks.json")
+    )
+
+
+@cache
+def mobile_operators() -> tuple[MobileOperator, ...]:
+    return tuple(
+        MobileOperator(**{**row, "prefixes": tuple(row["prefixes"])})
+        for row in _load("operators.json")
+    )
+
+
+@cache
+def schemes() -> tuple[Scheme, ...]:
+    return tuple(Scheme(**row) for row in _load("schemes.json"))
+
+
+@cache
+def organisations() -> dict[str, Any]:
+    """Central department, platforms, agencies, registries and example foreign partners."""
+    data: dict[str, Any] = _load("organisations.json")
+    return data
+
+
+@cache
+def _banks_by_iban_code() -> dict[str, Bank]:
+    return {bank.iban_code: bank for bank in banks()}
+
+
+@cache
+def _operators_by_prefix() -> dict[str, MobileOperator]:
+    return {prefix: operator for operator in mobile_operators() for prefix in operator.prefixes}
+
+
+def bank_by_iban_code(code: str) -> Bank | None:
+    """The bank whose three-digit code appears in positions 5-7 of a KZ IBAN."""
+    return _banks_by_iban_code().get(code)
+
+
+def operator_by_prefix(prefix: str) -> MobileOperator | None:
+    """The operator a three-digit +7 prefix was assigned to (``"701"`` → Kcell)."""
+    return _operators_by_prefix().get(prefix)
