@@ -1,0 +1,84 @@
+"""Fixtures: reference data, personas signed in with two factors, API tokens.
+
+Personas are built through the same services the demo uses, so invariants hold in tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kuzet.accounts import services
+from kuzet.accounts.middleware import AUTHENTICATED_AT_KEY
+from kuzet.accounts.models import Organisation, User
+from kuzet.testing import DEMO_PASSWORD, PERSONAS_BY_USERNAME
+
+
+@pytest.fixture
+def reference_data(db: None) -> None:
+    """Regions and organisations. Migrations seed them; a flushed test database needs a reseed."""
+    if not Organisation.objects.filter(code="DCC").exists():
+        services.reference_data_seed()
+
+
+@pytest.fixture
+def make_persona(reference_data: None) -> Callable[[str], User]:
+    def make(username: str) -> User:
+        existing = User.objects.filter(username=username).first()
+        if existing is not None:
+            return existing
+        persona = PERSONAS_BY_USERNAME[username]
+        user = services.user_create(
+            actor=None,
+            username=persona.username,
+            password=DEMO_PASSWORD,
+            organisation=Organisation.objects.get(code=persona.organisation_code),
+            role=persona.role,
+            preferred_language=persona.language,
+        )
+        if persona.is_platform_administrator:
+            User.objects.filter(pk=user.pk).update(is_staff=True)
+            user.refresh_from_db()
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def signed_in(make_persona: Callable[[str], User]) -> Callable[[str], Client]:
+    """A test client for a persona, signed in as if both factors had passed."""
+
+    def sign_in(username: str) -> Client:
+        user = make_persona(username)
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        device = TOTPDevice.objects.get(user=user)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        import time  # noqa: PLC0415
+
+        session[AUTHENTICATED_AT_KEY] = time.time()
+        session.save()
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def api_token(reference_data: None) -> Callable[..., str]:
+    def issue(organisation_code: str = "KASPI", scopes: Any = ("profile:read", "organisations:read"), **options: Any) -> str:
+        issued = services.api_client_create(
+            actor=None,
+            organisation=Organisation.objects.get(code=organisation_code),
+            name="test client",
+            scopes=list(scopes),
+            **options,
+        )
+        return issued.token
+
+    return issue

@@ -1,0 +1,75 @@
+"""Who am I, and the organisations a partner may see."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from kuzet.accounts.access import get_visible_or_404
+from kuzet.accounts.models import ApiClient, ApiScope, Organisation
+
+router = Router(tags=["accounts"])
+
+
+def require_scope(request: HttpRequest, scope: ApiScope) -> ApiClient:
+    """The calling client, if its token carries ``scope``; 403 with the missing scope otherwise."""
+    client: ApiClient = request.auth  # type: ignore[attr-defined]
+    if not client.has_scope(scope):
+        raise HttpError(403, f"This token lacks the scope '{scope}'. Ask the Department for it.")
+    return client
+
+
+class OrganisationOut(Schema):
+    code: str
+    kind: str
+    name_kk: str
+    name_ru: str
+    name_en: str
+    region: str | None
+    bic: str
+    iban_bank_code: str
+
+    @staticmethod
+    def resolve_region(organisation: Organisation) -> str | None:
+        return organisation.region.iso_code if organisation.region else None
+
+
+class MeOut(Schema):
+    client: str
+    organisation: OrganisationOut
+    scopes: list[str]
+    expires_at: datetime
+
+
+@router.get("/me", response=MeOut, summary="The calling client, its organisation and scopes")
+def me(request: HttpRequest) -> dict[str, object]:
+    client = require_scope(request, ApiScope.PROFILE_READ)
+    return {
+        "client": client.name,
+        "organisation": client.organisation,
+        "scopes": client.scopes,
+        "expires_at": client.expires_at,
+    }
+
+
+@router.get(
+    "/organisations",
+    response=list[OrganisationOut],
+    summary="Organisations visible to the caller (itself and the Department)",
+)
+@paginate(LimitOffsetPagination)
+def organisation_list(request: HttpRequest) -> object:
+    client = require_scope(request, ApiScope.ORGANISATIONS_READ)
+    return Organisation.objects.visible_to(client).select_related("region").order_by("code")
+
+
+@router.get("/organisations/{code}", response=OrganisationOut, summary="One visible organisation")
+def organisation_detail(request: HttpRequest, code: str) -> Organisation:
+    client = require_scope(request, ApiScope.ORGANISATIONS_READ)
+    return get_visible_or_404(
+        Organisation.objects.visible_to(client).select_related("region"), request, client, code=code
+    )

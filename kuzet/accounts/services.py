@@ -1,0 +1,428 @@
+"""Every change to people, organisations and API clients, each atomic and audited.
+
+Sign-in is two steps (password, then a TOTP code) and both count towards the lockout: after
+``LOGIN_FAILURE_LIMIT`` consecutive failures the account is locked for ``LOGIN_LOCKOUT_SECONDS``.
+Every failure answers the same words whatever went wrong (security.md A3/A4).
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kuzet import reference
+from kuzet.accounts.models import (
+    ROLES_BY_KIND,
+    ApiClient,
+    ApiScope,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Region,
+    User,
+)
+from kuzet.audit.models import Outcome
+from kuzet.audit.services import audit_record
+
+GENERIC_LOGIN_ERROR = _(
+    "The username, password or code is not right, or the account is locked. "
+    "Check them and try again in a few minutes, or ask your administrator to unlock the account."
+)
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be carried out; the message says what to do."""
+
+
+# ---------------------------------------------------------------- sign-in and lockout
+
+
+def _register_login_failure(user: User, *, client_address: str | None, step: str) -> None:
+    now = timezone.now()
+    user.failed_login_count += 1
+    outcome_action = f"accounts.login.{step}"
+    if user.failed_login_count >= settings.LOGIN_FAILURE_LIMIT:
+        user.locked_until = now + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+        user.failed_login_count = 0
+        outcome_action = "accounts.login.locked"
+    user.save(update_fields=["failed_login_count", "locked_until"])
+    audit_record(
+        actor=None,
+        actor_label=user.get_username(),
+        action=outcome_action,
+        outcome=Outcome.FAILURE,
+        target=user,
+        client_address=client_address,
+        organisation=user.organisation,
+    )
+
+
+def login_check_password(
+    *, username: str, password: str, client_address: str | None
+) -> User | None:
+    """First step of sign-in. Returns the user when the password is right and the account usable.
+
+    The password is hashed even for unknown users so that timing does not tell which usernames
+    exist. The attempted username of an unknown account is not recorded: people type passwords
+    into the username field.
+    """
+    username = username.strip()
+    candidate = User.objects.filter(username=username).first()
+    if candidate is None:
+        make_password(password)
+        audit_record(
+            actor=None,
+            actor_label="anonymous",
+            action="accounts.login.password",
+            outcome=Outcome.FAILURE,
+            client_address=client_address,
+        )
+        return None
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=candidate.pk)
+        if user.is_locked():
+            make_password(password)
+            audit_record(
+                actor=None,
+                actor_label=user.get_username(),
+                action="accounts.login.refused_locked",
+                outcome=Outcome.DENIED,
+                target=user,
+                client_address=client_address,
+            )
+            return None
+        password_is_right = user.check_password(password)
+        if not (password_is_right and user.is_active and user.membership is not None):
+            _register_login_failure(user, client_address=client_address, step="password")
+            return None
+    return user
+
+
+def login_verify_code(
+    *, user: User, code: str, client_address: str | None
+) -> TOTPDevice | None:
+    """Second step: a TOTP code from the user's confirmed (or being-enrolled) device."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.is_locked() or not user.is_active:
+            audit_record(
+                actor=None,
+                actor_label=user.get_username(),
+                action="accounts.login.refused_locked",
+                outcome=Outcome.DENIED,
+                target=user,
+                client_address=client_address,
+            )
+            return None
+        device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "id").first()
+        code = "".join(character for character in code if character.isascii() and character.isdigit())
+        if device is None or len(code) != 6 or not device.verify_token(code):
+            _register_login_failure(user, client_address=client_address, step="code")
+            return None
+        newly_enrolled = not device.confirmed
+        if newly_enrolled:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+        user.failed_login_count = 0
+        user.locked_until = None
+        user.last_login = timezone.now()
+        user.save(update_fields=["failed_login_count", "locked_until", "last_login"])
+        audit_record(
+            actor=user,
+            action="accounts.login.totp_enrolled" if newly_enrolled else "accounts.login",
+            target=user,
+            client_address=client_address,
+        )
+    return device
+
+
+def totp_enrolment_device(*, user: User) -> TOTPDevice:
+    """The unconfirmed device a user who has none is shown at sign-in (created once)."""
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="kuzet", confirmed=False)
+    return device
+
+
+def totp_secret(device: TOTPDevice) -> str:
+    """The base32 secret an authenticator app asks for."""
+    return base64.b32encode(device.bin_key).decode("ascii")
+
+
+def logout_record(*, user: User, client_address: str | None, reason: str) -> None:
+    audit_record(
+        actor=user, action="accounts.logout", target=user, purpose=reason,
+        client_address=client_address,
+    )
+
+
+# ---------------------------------------------------------------- people
+
+
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str,
+    organisation: Organisation,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    preferred_language: str = "ru",
+) -> User:
+    """Create a person with one membership. The role must make sense for the organisation."""
+    if role not in ROLES_BY_KIND[organisation.kind]:
+        raise AccountError(
+            _("The role %(role)s does not exist in a %(kind)s.")
+            % {"role": role, "kind": organisation.get_kind_display()}
+        )
+    if User.objects.filter(username=username).exists():
+        raise AccountError(_("The username %(username)s is taken.") % {"username": username})
+    with transaction.atomic():
+        user = User.objects.create_user(
+            username=username,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            preferred_language=preferred_language,
+        )
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+        audit_record(
+            actor=actor,
+            action="accounts.user.create",
+            target=user,
+            after={"username": username, "organisation": organisation.code, "role": role},
+        )
+    return user
+
+
+def user_disable(*, actor: Any, user: User, reason: str, client_address: str | None = None) -> User:
+    """Disable a person. Their sessions and tokens stop working on their next request.
+
+    Django's session authentication refuses inactive users on every request, and API clients
+    whose responsible user is disabled are refused (``ApiClient.is_usable``).
+    """
+    if not reason.strip():
+        raise AccountError(_("Say why the account is disabled."))
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        before = {"is_active": user.is_active}
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor, action="accounts.user.disable", target=user, purpose=reason,
+            before=before, after={"is_active": False}, client_address=client_address,
+        )
+    return user
+
+
+def user_unlock(*, actor: Any, user: User, client_address: str | None = None) -> User:
+    """An administrator's release of a locked account (CJIS: lockout until admin release)."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.locked_until = None
+        user.failed_login_count = 0
+        user.save(update_fields=["locked_until", "failed_login_count"])
+        audit_record(actor=actor, action="accounts.user.unlock", target=user,
+                     client_address=client_address)
+    return user
+
+
+# ---------------------------------------------------------------- API clients
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new API client and its token. The token is shown once and never stored."""
+
+    api_client: ApiClient
+    token: str
+
+
+def api_client_create(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    name: str,
+    scopes: list[str],
+    expires_in_days: int = 90,
+    responsible_user: User | None = None,
+) -> IssuedToken:
+    """Issue a token for a partner system, scoped and expiring, stored only as a digest."""
+    known_scopes = {scope.value for scope in ApiScope}
+    unknown = sorted(set(scopes) - known_scopes)
+    if not scopes or unknown:
+        raise AccountError(
+            _("Unknown or missing scopes: %(unknown)s. Known scopes: %(known)s.")
+            % {"unknown": ", ".join(unknown) or "-", "known": ", ".join(sorted(known_scopes))}
+        )
+    if not 1 <= expires_in_days <= 366:
+        raise AccountError(_("A token must expire within 1 to 366 days."))
+    if not organisation.is_active:
+        raise AccountError(_("The organisation is disabled."))
+    prefix = "kz_" + secrets.token_hex(ApiClient.TOKEN_PREFIX_LENGTH // 2 - 1)
+    token = f"{prefix}.{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        api_client = ApiClient.objects.create(
+            organisation=organisation,
+            name=name.strip()[:100] or "partner system",
+            token_prefix=prefix,
+            token_digest=ApiClient.digest(token),
+            scopes=sorted(set(scopes)),
+            expires_at=timezone.now() + timedelta(days=expires_in_days),
+            responsible_user=responsible_user,
+        )
+        audit_record(
+            actor=actor,
+            action="accounts.api_client.create",
+            target=api_client,
+            organisation=organisation,
+            after={"scopes": api_client.scopes, "expires_at": api_client.expires_at.isoformat()},
+        )
+    return IssuedToken(api_client=api_client, token=token)
+
+
+def api_client_revoke(*, actor: Any, api_client: ApiClient, reason: str = "") -> ApiClient:
+    with transaction.atomic():
+        api_client = ApiClient.objects.select_for_update().get(pk=api_client.pk)
+        if api_client.revoked_at is None:
+            api_client.revoked_at = timezone.now()
+            api_client.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="accounts.api_client.revoke", target=api_client,
+                     purpose=reason, organisation=api_client.organisation)
+    return api_client
+
+
+def api_client_authenticate(token: str) -> ApiClient | None:
+    """The usable client a bearer token belongs to, or None. Comparison is constant-time."""
+    prefix, _separator, _secret = token.partition(".")
+    if not prefix.startswith("kz_") or len(token) > 200:
+        return None
+    api_client = (
+        ApiClient.objects.select_related("organisation", "responsible_user")
+        .filter(token_prefix=prefix)
+        .first()
+    )
+    if api_client is None:
+        return None
+    if not secrets.compare_digest(api_client.token_digest, ApiClient.digest(token)):
+        return None
+    if not api_client.is_usable:
+        return None
+    now = timezone.now()
+    # Recording every use would put a write on every API call; once a minute is enough to
+    # show an administrator which tokens are alive.
+    if api_client.last_used_at is None or now - api_client.last_used_at > timedelta(minutes=1):
+        ApiClient.objects.filter(pk=api_client.pk).update(last_used_at=now)
+    return api_client
+
+
+# ---------------------------------------------------------------- reference data
+
+
+def reference_data_seed(
+    *, region_model: Any = Region, organisation_model: Any = Organisation
+) -> dict[str, int]:
+    """Create or refresh the regions and organisations of ``kuzet.reference``. Idempotent.
+
+    Used by the data migration (which passes its historical models) and by tests that run
+    after a database flush.
+    """
+    regions = {}
+    for region in reference.regions():
+        regions[region.iso_code], _created = region_model.objects.update_or_create(
+            iso_code=region.iso_code,
+            defaults={
+                "old_iso_code": region.old_iso or "",
+                "kind": region.kind,
+                "name_kk": region.name["kk"],
+                "name_ru": region.name["ru"],
+                "name_en": region.name["en"],
+                "centre_kk": (region.centre or {}).get("kk", ""),
+                "centre_ru": (region.centre or {}).get("ru", ""),
+                "centre_en": (region.centre or {}).get("en", ""),
+                "phone_code": region.phone_code,
+                "tile_row": region.row,
+                "tile_column": region.col,
+                "population_thousands": region.population_thousands,
+            },
+        )
+    data = reference.organisations()
+    rows: list[dict[str, Any]] = []
+    central = data["central"]
+    rows.append({"code": central["code"], "kind": OrganisationKind.CENTRAL, "names": central["name"]})
+    for region in reference.regions():
+        rows.append(
+            {
+                "code": f"DP-{region.iso_code}",
+                "kind": OrganisationKind.REGIONAL,
+                "names": region.police_department,
+                "region": regions[region.iso_code],
+            }
+        )
+    for bank in reference.banks():
+        rows.append(
+            {
+                "code": bank.code,
+                "kind": OrganisationKind.BANK,
+                "names": {"kk": bank.brand, "ru": bank.name_ru, "en": bank.brand},
+                "bic": bank.bic,
+                "iban_bank_code": bank.iban_code,
+                "domain": bank.domain or "",
+            }
+        )
+    for operator in reference.mobile_operators():
+        rows.append(
+            {
+                "code": operator.code,
+                "kind": OrganisationKind.TELECOM,
+                "names": {"kk": operator.name, "ru": operator.name_ru, "en": operator.name},
+                "mobile_prefixes": list(operator.prefixes),
+                "domain": operator.domain or "",
+            }
+        )
+    for platform in data["platforms"]:
+        names = {"kk": platform["name"], "ru": platform["name"], "en": platform["name"]}
+        rows.append({"code": platform["code"], "kind": OrganisationKind.PLATFORM, "names": names,
+                     "domain": platform["domain"]})
+    for agency in data["agencies"]:
+        rows.append({"code": agency["code"], "kind": OrganisationKind.AGENCY, "names": agency["name"]})
+    for registry in data["registries"]:
+        rows.append(
+            {"code": registry["code"], "kind": OrganisationKind.REGISTRY, "names": registry["name"]}
+        )
+    for partner in data["foreign_partners"]:
+        names = {"kk": partner["name"], "ru": partner["name"], "en": partner["name"]}
+        rows.append(
+            {
+                "code": partner["code"],
+                "kind": OrganisationKind.FOREIGN_PARTNER,
+                "names": names,
+                "country_code": partner["country"],
+                "contact_point": partner["contact"],
+            }
+        )
+    for row in rows:
+        names = row.pop("names")
+        organisation_model.objects.update_or_create(
+            code=row.pop("code"),
+            defaults={
+                **row,
+                "name_kk": names["kk"],
+                "name_ru": names["ru"],
+                "name_en": names["en"],
+            },
+        )
+    return {"regions": len(regions), "organisations": len(rows)}

@@ -1,0 +1,167 @@
+"""Writing and verifying the audit chain.
+
+Appends are serialised so that the chain stays linear under concurrency: on PostgreSQL with a
+transaction-scoped advisory lock, on SQLite by its IMMEDIATE transactions (the write lock is taken
+at BEGIN). Reading the head with ``ORDER BY … LIMIT 1`` without such a lock forks the chain when
+two writers race (security.md C8); the unique ``previous_hash`` is the last line of defence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
+
+from kuzet.accounts.models import ApiClient, Organisation, User, actor_organisation
+from kuzet.audit.models import GENESIS_HASH, AuditEvent, Outcome
+
+# Any fixed 64-bit number: it names the audit chain's lock among PostgreSQL advisory locks.
+AUDIT_CHAIN_LOCK = 7_274_000_001
+
+
+def digest_state(state: dict[str, Any] | None) -> str:
+    """SHA-256 of a canonical JSON rendering of an object's state, or '' when there is none."""
+    if state is None:
+        return ""
+    canonical = json.dumps(state, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def client_address_of(request: HttpRequest | None) -> str | None:
+    """The peer address. Forwarded-for headers are not trusted until a proxy is configured."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _actor_fields(actor: Any, actor_label: str | None) -> dict[str, Any]:
+    if isinstance(actor, User) and actor.pk is not None:
+        organisation = actor.organisation
+        return {
+            "actor_user": actor,
+            "actor_label": actor_label or actor.get_username(),
+            "organisation": organisation,
+        }
+    if isinstance(actor, ApiClient):
+        return {
+            "actor_api_client": actor,
+            "actor_label": actor_label or f"api:{actor.organisation.code}/{actor.name}",
+            "organisation": actor.organisation,
+        }
+    return {"actor_label": actor_label or "system", "organisation": actor_organisation(actor)}
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    outcome: str = Outcome.SUCCESS,
+    target: Any = None,
+    object_type: str = "",
+    object_id: str = "",
+    purpose: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    client_address: str | None = None,
+    actor_label: str | None = None,
+    organisation: Organisation | None = None,
+) -> AuditEvent:
+    """Append one entry to the chain, inside the caller's transaction when there is one.
+
+    Call it from the service that makes the change, before that service returns: if the audit
+    insert fails the change is rolled back with it (fail closed, security.md C10).
+    """
+    if target is not None:
+        object_type = object_type or target._meta.label_lower
+        object_id = object_id or str(target.pk)
+    if client_address and ":" in client_address:
+        # The same normal form the column stores, so the hash survives the round trip.
+        client_address = clean_ipv6_address(client_address)
+    fields = _actor_fields(actor, actor_label)
+    if organisation is not None:
+        fields["organisation"] = organisation
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
+        head = AuditEvent.objects.order_by("-sequence").values("sequence", "entry_hash").first()
+        event = AuditEvent(
+            sequence=(head["sequence"] + 1) if head else 1,
+            previous_hash=head["entry_hash"] if head else GENESIS_HASH,
+            occurred_at=timezone.now(),
+            action=action,
+            outcome=outcome,
+            object_type=object_type,
+            object_id=object_id,
+            purpose=purpose[:300],
+            before_digest=digest_state(before),
+            after_digest=digest_state(after),
+            client_address=client_address,
+            **fields,
+        )
+        event.entry_hash = event.compute_hash()
+        event.save()
+    return event
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    """What ``audit verify`` found: how many entries, the head, and the first problem if any."""
+
+    checked: int
+    head_sequence: int
+    head_hash: str
+    first_bad_sequence: int | None = None
+    problem: str = ""
+
+    @property
+    def is_valid(self) -> bool:
+        return self.first_bad_sequence is None
+
+
+def _chain_in_order() -> Iterator[AuditEvent]:
+    return AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000)
+
+
+def audit_verify(expected_head: str | None = None) -> VerificationResult:
+    """Walk the whole chain from the genesis and name the first entry that does not fit.
+
+    A verifier that only holds the database cannot see a cut-off tail; pass the head hash kept
+    elsewhere (printed by every verification) as ``expected_head`` to detect that too.
+    """
+    expected_sequence = 1
+    previous_hash = GENESIS_HASH
+    checked = 0
+    for event in _chain_in_order():
+        if event.sequence != expected_sequence:
+            return VerificationResult(
+                checked, expected_sequence - 1, previous_hash, expected_sequence,
+                f"entry {expected_sequence} is missing (the next entry is {event.sequence})",
+            )
+        if event.previous_hash != previous_hash:
+            return VerificationResult(
+                checked, expected_sequence - 1, previous_hash, event.sequence,
+                f"entry {event.sequence} does not follow entry {event.sequence - 1}"
+                " (an entry was removed, inserted or reordered)",
+            )
+        if event.compute_hash() != event.entry_hash:
+            return VerificationResult(
+                checked, expected_sequence - 1, previous_hash, event.sequence,
+                f"entry {event.sequence} was altered (its content no longer matches its hash)",
+            )
+        previous_hash = event.entry_hash
+        expected_sequence += 1
+        checked += 1
+    if expected_head is not None and expected_head != previous_hash:
+        return VerificationResult(
+            checked, expected_sequence - 1, previous_hash, expected_sequence - 1,
+            "the chain does not end at the expected head: entries were cut off or rewritten",
+        )
+    return VerificationResult(checked, expected_sequence - 1, previous_hash)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """Shared building blocks: base models, middleware, the page shell. No concrete models."""
+
+    name = "kuzet.core"
+    label = "core"

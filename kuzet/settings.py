@@ -1,0 +1,306 @@
+"""The one settings file of kuzet, driven by the environment.
+
+Nothing has to be edited before the first run: with no variables set, kuzet runs in development
+mode on SQLite under ``var/``. Every variable is listed with its default in ``.env.example``.
+Misconfiguration fails at start-up (``ImproperlyConfigured``), never later in a request.
+Production mode (``KUZET_ENVIRONMENT=production``) refuses debug, the development secret key and
+the demo shortcuts.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+DEVELOPMENT_SECRET_KEY = "kuzet-development-only-secret-key-never-use-in-production"  # noqa: S105
+
+
+def env_string(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """A strict boolean: only the listed spellings, so a typo fails at boot instead of silently."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from error
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_secret(name: str, default: str) -> str:
+    """A secret from ``NAME`` or from the file named by ``NAME_FILE`` (container secrets)."""
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        try:
+            return Path(file_name).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ImproperlyConfigured(f"{name}_FILE names {file_name}, which cannot be read") from error
+    return os.environ.get(name, default)
+
+
+ENVIRONMENT = env_string("KUZET_ENVIRONMENT", "development")
+if ENVIRONMENT not in {"development", "production"}:
+    raise ImproperlyConfigured("KUZET_ENVIRONMENT must be 'development' or 'production'")
+IS_PRODUCTION = ENVIRONMENT == "production"
+TESTING = "pytest" in sys.modules
+
+DEBUG = env_bool("KUZET_DEBUG", False)
+SECRET_KEY = env_secret("KUZET_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+# Demo shortcuts: the `totp-code` helper that prints a demo user's current code. Never in production.
+DEMO_MODE = env_bool("KUZET_DEMO_MODE", not IS_PRODUCTION)
+# Keyed hashing of identifiers (phones, cards, IBANs…): one key per installation.
+IDENTIFIER_HASH_KEY = env_secret("KUZET_IDENTIFIER_HASH_KEY", "kuzet-development-identifier-key")
+
+if IS_PRODUCTION:
+    problems = []
+    if DEBUG:
+        problems.append("KUZET_DEBUG must be off")
+    if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:
+        problems.append("KUZET_SECRET_KEY must be set to a random value of at least 50 characters")
+    if DEMO_MODE:
+        problems.append("KUZET_DEMO_MODE must be off")
+    if IDENTIFIER_HASH_KEY == "kuzet-development-identifier-key":  # noqa: S105
+        problems.append("KUZET_IDENTIFIER_HASH_KEY must be set")
+    if problems:
+        raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems))
+
+ALLOWED_HOSTS = env_list(
+    "KUZET_ALLOWED_HOSTS", [] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
+if IS_PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("KUZET_ALLOWED_HOSTS must list the host names kuzet answers to")
+CSRF_TRUSTED_ORIGINS = env_list("KUZET_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_htmx",
+    "template_partials",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
+    "kuzet.core",
+    "kuzet.accounts",
+    "kuzet.audit",
+    "kuzet.simulation",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kuzet.accounts.middleware.StaffSessionMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "kuzet.core.middleware.NoStoreMiddleware",
+]
+
+ROOT_URLCONF = "kuzet.urls"
+WSGI_APPLICATION = "kuzet.wsgi.application"
+ASGI_APPLICATION = "kuzet.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "kuzet.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# Storage. SQLite under var/ is the embedded default; DATABASE_URL selects PostgreSQL.
+VAR_DIR = Path(env_string("KUZET_VAR_DIR", str(BASE_DIR / "var")))
+DATABASE_URL = env_string("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kuzet.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["OPTIONS"] = {
+        # IMMEDIATE takes the write lock at BEGIN, so two writers never deadlock on an upgrade and
+        # the audit chain head read inside a transaction cannot be raced (see audit/services.py).
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+            " PRAGMA busy_timeout=20000;"
+        ),
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-kuzet.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["TEST"] = {"NAME": env_string("KUZET_TEST_DATABASE", "test_kuzet")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# Two-factor is mandatory, so the minimum length follows NIST 800-63B for multi-factor use.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+
+# Lockout: 5 consecutive failures lock the account for 10 minutes (CJIS; security.md A3).
+LOGIN_FAILURE_LIMIT = env_int("KUZET_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_SECONDS = env_int("KUZET_LOGIN_LOCKOUT_SECONDS", 600)
+# Sessions: 30 minutes idle (cookie age renewed on every request) and 12 hours absolute.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = env_int("KUZET_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_SECONDS = env_int("KUZET_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "kuzet.core.views.csrf_failure"
+OTP_TOTP_ISSUER = "kuzet"
+
+# HTTPS and security headers. Development serves plain HTTP on 127.0.0.1.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if IS_PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-kuzet-session"
+    CSRF_COOKIE_NAME = "__Host-kuzet-csrf"
+    SECURE_SSL_REDIRECT = env_bool("KUZET_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("KUZET_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    # The TLS-terminating proxy in front of granian sets this header; nothing else may.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+else:
+    SESSION_COOKIE_NAME = "kuzet-session"
+    CSRF_COOKIE_NAME = "kuzet-csrf"
+
+# Content security policy: no inline script or style, nothing from another origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Request limits (security.md E5/E7): bodies over 10 MB and forms with many fields are refused.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+
+# Internationalisation: Kazakh, Russian, English. Stored in UTC, shown in Asia/Almaty (UTC+5).
+LANGUAGE_CODE = env_string("KUZET_LANGUAGE", "ru")
+LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "kuzet-language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = IS_PRODUCTION
+LANGUAGE_COOKIE_HTTPONLY = True
+TIME_ZONE = "Asia/Almaty"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# whitenoise serves the collected static files from the same process (granian), with hashed
+# names so browsers may cache them for ever.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+MEDIA_ROOT = VAR_DIR / "media"
+
+# Background work: django-tasks with its database backend (no broker to run on a laptop).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_string("KUZET_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Request lines can carry query strings; personal data must not reach the log.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
+}
+
+try:
+    from kuzet.local_settings import *  # type: ignore[import-not-found]  # noqa: F403
+except ImportError:
+    pass
