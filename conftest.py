@@ -18,6 +18,18 @@ from kuzet.accounts.models import Organisation, User
 from kuzet.testing import DEMO_PASSWORD, PERSONAS_BY_USERNAME
 
 
+@pytest.fixture(autouse=True)
+def english_by_default(settings: Any) -> None:
+    """Assertions read English; the language tests switch explicitly."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Argon2 is deliberately slow; tests that do not test hashing use a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def reference_data(db: None) -> None:
     """Regions and organisations. Migrations seed them; a flushed test database needs a reseed."""

@@ -272,6 +272,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # whitenoise serves the collected static files from the same process (granian), with hashed
 # names so browsers may cache them for ever.
+# Tests serve straight from the source folders, without a collectstatic step.
+WHITENOISE_USE_FINDERS = TESTING
+WHITENOISE_AUTOREFRESH = TESTING
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -7,10 +7,11 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from kuzet.accounts.access import get_visible_or_404
 from kuzet.accounts.models import ApiClient, ApiScope, Organisation
+from kuzet.core.pagination import BoundedPagination
 
 router = Router(tags=["accounts"])
 
@@ -61,7 +62,7 @@ def me(request: HttpRequest) -> dict[str, object]:
     response=list[OrganisationOut],
     summary="Organisations visible to the caller (itself and the Department)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def organisation_list(request: HttpRequest) -> object:
     client = require_scope(request, ApiScope.ORGANISATIONS_READ)
     return Organisation.objects.visible_to(client).select_related("region").order_by("code")

@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -106,8 +107,18 @@ def login_code(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             otp_login(request, verified_device)
             request.session[AUTHENTICATED_AT_KEY] = time.time()
-            request.session["django_language"] = user.preferred_language
-            return redirect(next_url)
+            response = redirect(next_url)
+            if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+                # A first sign-in on this browser opens in the person's own language.
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    user.preferred_language,
+                    max_age=365 * 24 * 3600,
+                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                    secure=settings.LANGUAGE_COOKIE_SECURE,
+                    httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                )
+            return response
         form.add_error(None, services.GENERIC_LOGIN_ERROR)
         status = 400
     elif request.method == "POST":
