@@ -83,7 +83,11 @@ def signed_in(make_persona: Callable[[str], User]) -> Callable[[str], Client]:
 
 @pytest.fixture
 def api_token(reference_data: None) -> Callable[..., str]:
-    def issue(organisation_code: str = "KASPI", scopes: Any = ("profile:read", "organisations:read"), **options: Any) -> str:
+    def issue(
+        organisation_code: str = "KASPI",
+        scopes: Any = ("profile:read", "organisations:read"),
+        **options: Any,
+    ) -> str:
         issued = services.api_client_create(
             actor=None,
             organisation=Organisation.objects.get(code=organisation_code),

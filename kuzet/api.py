@@ -66,7 +66,8 @@ def unexpected_error(request: HttpRequest, error: Exception) -> HttpResponse:
     # The log line names the exception type only: messages can carry personal data.
     logger.error("API error %s on %s", type(error).__name__, request.path)
     return api.create_response(
-        request, {"detail": "Internal error. Try again; if it persists, tell the Department."},
+        request,
+        {"detail": "Internal error. Try again; if it persists, tell the Department."},
         status=500,
     )
 

@@ -9,6 +9,7 @@ the demo shortcuts.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -64,7 +65,9 @@ def env_secret(name: str, default: str) -> str:
         try:
             return Path(file_name).read_text(encoding="utf-8").strip()
         except OSError as error:
-            raise ImproperlyConfigured(f"{name}_FILE names {file_name}, which cannot be read") from error
+            raise ImproperlyConfigured(
+                f"{name}_FILE names {file_name}, which cannot be read"
+            ) from error
     return os.environ.get(name, default)
 
 
@@ -76,7 +79,7 @@ TESTING = "pytest" in sys.modules
 
 DEBUG = env_bool("KUZET_DEBUG", False)
 SECRET_KEY = env_secret("KUZET_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
-# Demo shortcuts: the `totp-code` helper that prints a demo user's current code. Never in production.
+# Demo shortcuts: `totp-code` prints a demo user's current code. Never in production.
 DEMO_MODE = env_bool("KUZET_DEMO_MODE", not IS_PRODUCTION)
 # Keyed hashing of identifiers (phones, cards, IBANs…): one key per installation.
 IDENTIFIER_HASH_KEY = env_secret("KUZET_IDENTIFIER_HASH_KEY", "kuzet-development-identifier-key")
@@ -303,7 +306,5 @@ LOGGING = {
     },
 }
 
-try:
+with contextlib.suppress(ImportError):
     from kuzet.local_settings import *  # type: ignore[import-not-found]  # noqa: F403
-except ImportError:
-    pass

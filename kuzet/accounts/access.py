@@ -25,9 +25,14 @@ ModelType = TypeVar("ModelType", bound=Model)
 View = Callable[..., HttpResponse]
 
 
+def is_two_factor_verified(user: object) -> bool:
+    """django-otp adds ``is_verified`` to request users; anything else is not verified."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(callable(is_verified) and is_verified())
+
+
 def is_signed_in(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(user.is_authenticated and user.is_verified())  # type: ignore[union-attr]
+    return bool(request.user.is_authenticated and is_two_factor_verified(request.user))
 
 
 def staff_login_required(view: View) -> View:

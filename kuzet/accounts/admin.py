@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from kuzet.accounts.access import is_two_factor_verified
 from kuzet.accounts.models import ApiClient, Capability, Membership, Organisation, Region, User
 
 
@@ -23,8 +24,9 @@ def _admin_has_permission(request: HttpRequest) -> bool:
         user.is_authenticated
         and user.is_active
         and user.is_staff
-        and user.is_verified()  # type: ignore[union-attr]
-        and user.has_capability(Capability.MANAGE_ALL_MEMBERS)  # type: ignore[union-attr]
+        and is_two_factor_verified(user)
+        and isinstance(user, User)
+        and user.has_capability(Capability.MANAGE_ALL_MEMBERS)
     )
 
 

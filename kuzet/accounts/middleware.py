@@ -9,6 +9,9 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
+from kuzet.accounts.access import is_two_factor_verified
+from kuzet.accounts.models import User
+
 AUTHENTICATED_AT_KEY = "kuzet_authenticated_at"
 
 
@@ -30,6 +33,7 @@ class StaffSessionMiddleware:
                 not isinstance(started, int | float)
                 or time.time() - started > settings.SESSION_ABSOLUTE_SECONDS
             )
-            if too_old or not user.is_verified() or user.membership is None:  # type: ignore[union-attr]
+            has_role = isinstance(user, User) and user.membership is not None
+            if too_old or not is_two_factor_verified(user) or not has_role:
                 logout(request)
         return self.get_response(request)

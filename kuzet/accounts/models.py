@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from kuzet.core.models import PublicIdentifierModel, TimeStampedModel
 
 if TYPE_CHECKING:
-    from django.db.models.manager import RelatedManager
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 
 class Capability(StrEnum):
@@ -157,7 +157,7 @@ class Region(models.Model):
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def visible_to(self, actor: Actor | None) -> OrganisationQuerySet:
+    def visible_to(self, actor: object) -> OrganisationQuerySet:
         """Police and oversight see the directory; a partner sees itself and the Department.
 
         Partners must not enumerate each other (security.md G7).
@@ -219,7 +219,9 @@ class User(AbstractUser):
     """
 
     preferred_language = models.CharField(
-        _("preferred language"), max_length=2, choices=[("kk", "kk"), ("ru", "ru"), ("en", "en")],
+        _("preferred language"),
+        max_length=2,
+        choices=[("kk", "kk"), ("ru", "ru"), ("en", "en")],
         default="ru",
     )
     failed_login_count = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -277,7 +279,7 @@ class User(AbstractUser):
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
-    def visible_to(self, actor: Actor | None) -> MembershipQuerySet:
+    def visible_to(self, actor: object) -> MembershipQuerySet:
         """Administrators and heads see their organisation's people; everyone sees themselves."""
         organisation = actor_organisation(actor)
         if organisation is None:
@@ -329,9 +331,8 @@ class ApiScope(StrEnum):
     SCREENING_QUERY = "screening:query"
 
 
-
 class ApiClientQuerySet(models.QuerySet["ApiClient"]):
-    def visible_to(self, actor: Actor | None) -> ApiClientQuerySet:
+    def visible_to(self, actor: object) -> ApiClientQuerySet:
         organisation = actor_organisation(actor)
         if organisation is None:
             return self.none()

@@ -108,9 +108,7 @@ def login_check_password(
     return user
 
 
-def login_verify_code(
-    *, user: User, code: str, client_address: str | None
-) -> TOTPDevice | None:
+def login_verify_code(*, user: User, code: str, client_address: str | None) -> TOTPDevice | None:
     """Second step: a TOTP code from the user's confirmed (or being-enrolled) device."""
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
@@ -125,7 +123,9 @@ def login_verify_code(
             )
             return None
         device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "id").first()
-        code = "".join(character for character in code if character.isascii() and character.isdigit())
+        code = "".join(
+            character for character in code if character.isascii() and character.isdigit()
+        )
         if device is None or len(code) != 6 or not device.verify_token(code):
             _register_login_failure(user, client_address=client_address, step="code")
             return None
@@ -161,7 +161,10 @@ def totp_secret(device: TOTPDevice) -> str:
 
 def logout_record(*, user: User, client_address: str | None, reason: str) -> None:
     audit_record(
-        actor=user, action="accounts.logout", target=user, purpose=reason,
+        actor=user,
+        action="accounts.logout",
+        target=user,
+        purpose=reason,
         client_address=client_address,
     )
 
@@ -222,8 +225,13 @@ def user_disable(*, actor: Any, user: User, reason: str, client_address: str | N
         user.is_active = False
         user.save(update_fields=["is_active"])
         audit_record(
-            actor=actor, action="accounts.user.disable", target=user, purpose=reason,
-            before=before, after={"is_active": False}, client_address=client_address,
+            actor=actor,
+            action="accounts.user.disable",
+            target=user,
+            purpose=reason,
+            before=before,
+            after={"is_active": False},
+            client_address=client_address,
         )
     return user
 
@@ -235,8 +243,9 @@ def user_unlock(*, actor: Any, user: User, client_address: str | None = None) ->
         user.locked_until = None
         user.failed_login_count = 0
         user.save(update_fields=["locked_until", "failed_login_count"])
-        audit_record(actor=actor, action="accounts.user.unlock", target=user,
-                     client_address=client_address)
+        audit_record(
+            actor=actor, action="accounts.user.unlock", target=user, client_address=client_address
+        )
     return user
 
 
@@ -300,8 +309,13 @@ def api_client_revoke(*, actor: Any, api_client: ApiClient, reason: str = "") ->
         if api_client.revoked_at is None:
             api_client.revoked_at = timezone.now()
             api_client.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="accounts.api_client.revoke", target=api_client,
-                     purpose=reason, organisation=api_client.organisation)
+        audit_record(
+            actor=actor,
+            action="accounts.api_client.revoke",
+            target=api_client,
+            purpose=reason,
+            organisation=api_client.organisation,
+        )
     return api_client
 
 
@@ -362,7 +376,9 @@ def reference_data_seed(
     data = reference.organisations()
     rows: list[dict[str, Any]] = []
     central = data["central"]
-    rows.append({"code": central["code"], "kind": OrganisationKind.CENTRAL, "names": central["name"]})
+    rows.append(
+        {"code": central["code"], "kind": OrganisationKind.CENTRAL, "names": central["name"]}
+    )
     for region in reference.regions():
         rows.append(
             {
@@ -395,10 +411,18 @@ def reference_data_seed(
         )
     for platform in data["platforms"]:
         names = {"kk": platform["name"], "ru": platform["name"], "en": platform["name"]}
-        rows.append({"code": platform["code"], "kind": OrganisationKind.PLATFORM, "names": names,
-                     "domain": platform["domain"]})
+        rows.append(
+            {
+                "code": platform["code"],
+                "kind": OrganisationKind.PLATFORM,
+                "names": names,
+                "domain": platform["domain"],
+            }
+        )
     for agency in data["agencies"]:
-        rows.append({"code": agency["code"], "kind": OrganisationKind.AGENCY, "names": agency["name"]})
+        rows.append(
+            {"code": agency["code"], "kind": OrganisationKind.AGENCY, "names": agency["name"]}
+        )
     for registry in data["registries"]:
         rows.append(
             {"code": registry["code"], "kind": OrganisationKind.REGISTRY, "names": registry["name"]}

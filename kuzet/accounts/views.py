@@ -114,7 +114,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
                     settings.LANGUAGE_COOKIE_NAME,
                     user.preferred_language,
                     max_age=365 * 24 * 3600,
-                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                    samesite="Lax",
                     secure=settings.LANGUAGE_COOKIE_SECURE,
                     httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
                 )
@@ -132,9 +132,9 @@ def login_code(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
+    if isinstance(request.user, User):
         services.logout_record(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             client_address=client_address_of(request),
             reason="signed out",
         )
@@ -146,7 +146,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @staff_login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     organisations = (
-        Organisation.objects.visible_to(request.user).select_related("region").order_by("kind", "code")
+        Organisation.objects.visible_to(request.user)
+        .select_related("region")
+        .order_by("kind", "code")
     )
     kind = request.GET.get("kind", "")
     if kind in OrganisationKind.values:
@@ -218,7 +220,9 @@ def api_client_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
         request.user,
         public_id=public_id,
     )
-    services.api_client_revoke(actor=request.user, api_client=api_client, reason="revoked in the web interface")
+    services.api_client_revoke(
+        actor=request.user, api_client=api_client, reason="revoked in the web interface"
+    )
     messages.success(request, _("The token is revoked."))
     return HttpResponseRedirect(
         reverse("accounts:organisation_detail", kwargs={"code": api_client.organisation.code})

@@ -15,7 +15,6 @@ from typing import Any, ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
 GENESIS_HASH = "0" * 64
 
 
@@ -30,7 +29,7 @@ class AppendOnlyError(RuntimeError):
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    def visible_to(self, actor: Any) -> AuditEventQuerySet:
+    def visible_to(self, actor: object) -> AuditEventQuerySet:
         """Only auditors read the audit log (security.md C12); their reads are audited in turn."""
         from kuzet.accounts.models import Capability, actor_has_capability  # noqa: PLC0415
 
@@ -81,7 +80,10 @@ class AuditEvent(models.Model):
     )
     action = models.CharField(_("action"), max_length=100, editable=False)
     outcome = models.CharField(
-        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS,
+        _("outcome"),
+        max_length=10,
+        choices=Outcome.choices,
+        default=Outcome.SUCCESS,
         editable=False,
     )
     object_type = models.CharField(_("object type"), max_length=60, blank=True, editable=False)

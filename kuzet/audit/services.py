@@ -142,18 +142,27 @@ def audit_verify(expected_head: str | None = None) -> VerificationResult:
     for event in _chain_in_order():
         if event.sequence != expected_sequence:
             return VerificationResult(
-                checked, expected_sequence - 1, previous_hash, expected_sequence,
+                checked,
+                expected_sequence - 1,
+                previous_hash,
+                expected_sequence,
                 f"entry {expected_sequence} is missing (the next entry is {event.sequence})",
             )
         if event.previous_hash != previous_hash:
             return VerificationResult(
-                checked, expected_sequence - 1, previous_hash, event.sequence,
+                checked,
+                expected_sequence - 1,
+                previous_hash,
+                event.sequence,
                 f"entry {event.sequence} does not follow entry {event.sequence - 1}"
                 " (an entry was removed, inserted or reordered)",
             )
         if event.compute_hash() != event.entry_hash:
             return VerificationResult(
-                checked, expected_sequence - 1, previous_hash, event.sequence,
+                checked,
+                expected_sequence - 1,
+                previous_hash,
+                event.sequence,
                 f"entry {event.sequence} was altered (its content no longer matches its hash)",
             )
         previous_hash = event.entry_hash
@@ -161,7 +170,10 @@ def audit_verify(expected_head: str | None = None) -> VerificationResult:
         checked += 1
     if expected_head is not None and expected_head != previous_hash:
         return VerificationResult(
-            checked, expected_sequence - 1, previous_hash, expected_sequence - 1,
+            checked,
+            expected_sequence - 1,
+            previous_hash,
+            expected_sequence - 1,
             "the chain does not end at the expected head: entries were cut off or rewritten",
         )
     return VerificationResult(checked, expected_sequence - 1, previous_hash)

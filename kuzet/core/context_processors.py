@@ -1,4 +1,4 @@
-"""Navigation built from the signed-in person's capabilities: what you cannot open, you do not see."""
+"""Navigation from the signed-in person's capabilities: what you cannot open, you do not see."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
@@ -23,7 +24,7 @@ class BoundedPagination(PaginationBase):
         count: int
 
     def paginate_queryset(
-        self, queryset: QuerySet[Any], pagination: Input, **params: Any
+        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
     ) -> dict[str, Any]:
         return {
             "items": queryset[pagination.offset : pagination.offset + pagination.limit],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -13,14 +15,25 @@ from django.views.decorators.http import require_GET
 from kuzet.accounts.access import staff_login_required
 from kuzet.accounts.models import Capability, Membership, Organisation, Role
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # What each role is here for, in one sentence on its home page.
-ROLE_WELCOME = {
-    Role.DUTY_OFFICER: _("Take reports from the 102 line and the front desk, and start holds at once."),
-    Role.INVESTIGATOR: _("Work your department's reports and cases, and chase the money layer by layer."),
+ROLE_WELCOME: dict[str, StrOrPromise] = {
+    Role.DUTY_OFFICER: _(
+        "Take reports from the 102 line and the front desk, and start holds at once."
+    ),
+    Role.INVESTIGATOR: _(
+        "Work your department's reports and cases, and chase the money layer by layer."
+    ),
     Role.ANALYST: _("Link reports into networks and watch the figures."),
     Role.HEAD_OF_UNIT: _("Watch your unit's queues, deadlines and people."),
-    Role.PARTNER_OFFICER: _("Answer the hold, block and takedown requests addressed to your organisation."),
-    Role.FOREIGN_LIAISON: _("Exchange requests and intelligence with the Department through the 24/7 channel."),
+    Role.PARTNER_OFFICER: _(
+        "Answer the hold, block and takedown requests addressed to your organisation."
+    ),
+    Role.FOREIGN_LIAISON: _(
+        "Exchange requests and intelligence with the Department through the 24/7 channel."
+    ),
     Role.AUDITOR: _("Review who did and who read what, and why."),
     Role.STEERING_MEMBER: _("Follow the Action Plan 2025-2029 against live figures."),
     Role.ADMINISTRATOR: _("Manage people, roles and partner API tokens."),

@@ -37,7 +37,7 @@ def _load(name: str) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class Region:
-    """One of the 20 regions (ISO 3166-2:KZ, codes in force since 2022) and its police department."""
+    """A region (ISO 3166-2:KZ, codes since 2022) and its police department."""
 
     iso_code: str
     old_iso: str | None

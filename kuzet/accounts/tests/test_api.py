@@ -30,8 +30,15 @@ def test_me_answers_the_calling_organisation(client, api_token):
 
 @pytest.mark.parametrize(
     "header",
-    ["", "Bearer", "Bearer ", "Bearer nonsense", "Basic dXNlcjpwYXNz", "Bearer kz_0000000000.x",
-     "Bearer " + "a" * 5000],
+    [
+        "",
+        "Bearer",
+        "Bearer ",
+        "Bearer nonsense",
+        "Basic dXNlcjpwYXNz",
+        "Bearer kz_0000000000.x",
+        "Bearer " + "a" * 5000,
+    ],
 )
 def test_bad_tokens_answer_401_with_a_clear_detail(client, reference_data, header):
     extra = {"HTTP_AUTHORIZATION": header} if header else {}
@@ -43,7 +50,12 @@ def test_bad_tokens_answer_401_with_a_clear_detail(client, reference_data, heade
 
 def test_a_tampered_token_is_refused(client, api_token):
     token = api_token("KASPI")
-    assert client.get("/api/v1/me", **bearer(token[:-1] + ("A" if token[-1] != "A" else "B"))).status_code == 401
+    assert (
+        client.get(
+            "/api/v1/me", **bearer(token[:-1] + ("A" if token[-1] != "A" else "B"))
+        ).status_code
+        == 401
+    )
 
 
 def test_revoked_token_is_refused(client, api_token):
@@ -86,7 +98,9 @@ def test_other_tenant_organisation_is_404(client, api_token):
     assert client.get("/api/v1/organisations/KASPI", **bearer(token)).status_code == 200
 
 
-@pytest.mark.parametrize("query", ["limit=-1", "limit=abc", "offset=-5", "limit=1000000000000000000000"])
+@pytest.mark.parametrize(
+    "query", ["limit=-1", "limit=abc", "offset=-5", "limit=1000000000000000000000"]
+)
 def test_bad_paging_is_a_field_level_4xx(client, api_token, query):
     response = client.get(f"/api/v1/organisations?{query}", **bearer(api_token("KASPI")))
     assert 400 <= response.status_code < 500
@@ -105,7 +119,9 @@ def test_unknown_scope_is_refused_with_the_known_list(reference_data):
 
     with pytest.raises(services.AccountError, match="Known scopes"):
         services.api_client_create(
-            actor=None, organisation=Organisation.objects.get(code="KASPI"), name="x",
+            actor=None,
+            organisation=Organisation.objects.get(code="KASPI"),
+            name="x",
             scopes=["everything"],
         )
 
@@ -126,10 +142,16 @@ def test_created_user_via_service_is_audited(reference_data):
     from kuzet.audit.models import AuditEvent
 
     user = services.user_create(
-        actor=None, username="x1", password="y" * 16,
-        organisation=Organisation.objects.get(code="KASPI"), role="partner_officer",
+        actor=None,
+        username="x1",
+        password="y" * 16,
+        organisation=Organisation.objects.get(code="KASPI"),
+        role="partner_officer",
     )
-    assert AuditEvent.objects.filter(action="accounts.user.create", object_id=str(user.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="accounts.user.create", object_id=str(user.pk)).count()
+        == 1
+    )
     assert User.objects.get(pk=user.pk).check_password("y" * 16)
 
 
@@ -138,6 +160,9 @@ def test_role_must_fit_the_organisation(reference_data):
 
     with pytest.raises(services.AccountError, match="does not exist"):
         services.user_create(
-            actor=None, username="x2", password="y" * 16,
-            organisation=Organisation.objects.get(code="KASPI"), role="investigator",
+            actor=None,
+            username="x2",
+            password="y" * 16,
+            organisation=Organisation.objects.get(code="KASPI"),
+            role="investigator",
         )

@@ -24,14 +24,19 @@ def world(make_persona):
         make_persona(username)
     halyk = Organisation.objects.get(code="HALYK")
     halyk_officer = services.user_create(
-        actor=None, username="halyk_officer", password="x" * 16, organisation=halyk,
+        actor=None,
+        username="halyk_officer",
+        password="x" * 16,
+        organisation=halyk,
         role="partner_officer",
     )
     halyk_token = services.api_client_create(
         actor=None, organisation=halyk, name="halyk engine", scopes=["profile:read"]
     ).api_client
     kaspi_token = services.api_client_create(
-        actor=None, organisation=Organisation.objects.get(code="KASPI"), name="kaspi engine",
+        actor=None,
+        organisation=Organisation.objects.get(code="KASPI"),
+        name="kaspi engine",
         scopes=["profile:read"],
     ).api_client
     return {"halyk_officer": halyk_officer, "halyk_token": halyk_token, "kaspi_token": kaspi_token}
@@ -76,10 +81,14 @@ def test_out_of_scope_object_is_indistinguishable_from_a_missing_one(world, sign
     hidden = client.get("/accounts/organisations/HALYK/")
     missing = client.get("/accounts/organisations/NO-SUCH-ORG/")
     assert hidden.status_code == missing.status_code == 404
-    assert AuditEvent.objects.filter(
-        action="access.denied", object_type="accounts.organisation",
-        object_id=str(Organisation.objects.get(code="HALYK").pk),
-    ).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="access.denied",
+            object_type="accounts.organisation",
+            object_id=str(Organisation.objects.get(code="HALYK").pk),
+        ).count()
+        == 1
+    )
 
 
 # (persona, target username, expected status) for disabling an account.

@@ -103,7 +103,10 @@ def test_five_failures_lock_the_account_for_ten_minutes(make_persona):
         client = Client()
         sign_in(client, "alice", DEMO_PASSWORD, current_code(alice))
         assert client.get("/").status_code == 200
-    assert AuditEvent.objects.filter(action="accounts.login.locked", object_id=str(alice.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="accounts.login.locked", object_id=str(alice.pk)).count()
+        == 1
+    )
 
 
 def test_wrong_codes_count_towards_the_lockout(make_persona):

@@ -6,41 +6,122 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveBigIntegerField(editable=False, unique=True, verbose_name='sequence')),
-                ('occurred_at', models.DateTimeField(editable=False, verbose_name='time')),
-                ('actor_label', models.CharField(editable=False, max_length=150, verbose_name='actor')),
-                ('action', models.CharField(editable=False, max_length=100, verbose_name='action')),
-                ('outcome', models.CharField(choices=[('success', 'Success'), ('denied', 'Denied'), ('failure', 'Failure')], default='success', editable=False, max_length=10, verbose_name='outcome')),
-                ('object_type', models.CharField(blank=True, editable=False, max_length=60, verbose_name='object type')),
-                ('object_id', models.CharField(blank=True, editable=False, max_length=64, verbose_name='object id')),
-                ('purpose', models.CharField(blank=True, max_length=300, verbose_name='purpose or legal basis')),
-                ('before_digest', models.CharField(blank=True, editable=False, max_length=64)),
-                ('after_digest', models.CharField(blank=True, editable=False, max_length=64)),
-                ('client_address', models.GenericIPAddressField(blank=True, editable=False, null=True)),
-                ('previous_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('entry_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('actor_api_client', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.apiclient')),
-                ('actor_user', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "sequence",
+                    models.PositiveBigIntegerField(
+                        editable=False, unique=True, verbose_name="sequence"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(editable=False, verbose_name="time")),
+                (
+                    "actor_label",
+                    models.CharField(editable=False, max_length=150, verbose_name="actor"),
+                ),
+                ("action", models.CharField(editable=False, max_length=100, verbose_name="action")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("success", "Success"),
+                            ("denied", "Denied"),
+                            ("failure", "Failure"),
+                        ],
+                        default="success",
+                        editable=False,
+                        max_length=10,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "object_type",
+                    models.CharField(
+                        blank=True, editable=False, max_length=60, verbose_name="object type"
+                    ),
+                ),
+                (
+                    "object_id",
+                    models.CharField(
+                        blank=True, editable=False, max_length=64, verbose_name="object id"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="purpose or legal basis"
+                    ),
+                ),
+                ("before_digest", models.CharField(blank=True, editable=False, max_length=64)),
+                ("after_digest", models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "client_address",
+                    models.GenericIPAddressField(blank=True, editable=False, null=True),
+                ),
+                ("previous_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("entry_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                (
+                    "actor_api_client",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.apiclient",
+                    ),
+                ),
+                (
+                    "actor_user",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['-sequence'],
-                'indexes': [models.Index(fields=['occurred_at'], name='audit_audit_occurre_b8cdc4_idx'), models.Index(fields=['object_type', 'object_id'], name='audit_audit_object__0e78a5_idx'), models.Index(fields=['actor_user', 'occurred_at'], name='audit_audit_actor_u_88283d_idx')],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["-sequence"],
+                "indexes": [
+                    models.Index(fields=["occurred_at"], name="audit_audit_occurre_b8cdc4_idx"),
+                    models.Index(
+                        fields=["object_type", "object_id"], name="audit_audit_object__0e78a5_idx"
+                    ),
+                    models.Index(
+                        fields=["actor_user", "occurred_at"], name="audit_audit_actor_u_88283d_idx"
+                    ),
+                ],
             },
         ),
     ]

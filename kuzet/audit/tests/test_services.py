@@ -115,7 +115,11 @@ def test_postgresql_trigger_refuses_update_and_delete():
         "UPDATE audit_auditevent SET purpose = 'x' WHERE sequence = 1",
         "DELETE FROM audit_auditevent WHERE sequence = 2",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(statement)
     assert audit_verify().checked == 2
 
@@ -130,8 +134,11 @@ def test_a_failing_audit_insert_rolls_back_the_change(reference_data, monkeypatc
     monkeypatch.setattr(AuditEvent, "save", failing_save)
     with pytest.raises(DatabaseError):
         services.user_create(
-            actor=None, username="rolled-back", password="p" * 16,
-            organisation=Organisation.objects.get(code="KASPI"), role="partner_officer",
+            actor=None,
+            username="rolled-back",
+            password="p" * 16,
+            organisation=Organisation.objects.get(code="KASPI"),
+            role="partner_officer",
         )
     assert not User.objects.filter(username="rolled-back").exists()
 
@@ -171,14 +178,24 @@ def test_editing_the_sqlite_file_breaks_verify_from_the_command_line(tmp_path: P
     import sqlite3
 
     database = tmp_path / "kuzet.sqlite3"
-    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "KUZET_VAR_DIR": str(tmp_path)}
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "KUZET_VAR_DIR": str(tmp_path),
+    }
     kuzet = [sys.executable, "-m", "kuzet"]
     subprocess.run([*kuzet, "migrate", "-v", "0"], env=environment, check=True)
     subprocess.run([*kuzet, "seed-demo"], env=environment, check=True, capture_output=True)
-    intact = subprocess.run([*kuzet, "audit", "verify"], env=environment, capture_output=True, text=True)
+    intact = subprocess.run(
+        [*kuzet, "audit", "verify"], env=environment, capture_output=True, text=True
+    )
     assert intact.returncode == 0, intact.stderr
     with sqlite3.connect(database) as tamper:
-        tamper.execute("UPDATE audit_auditevent SET actor_label = 'someone-else' WHERE sequence = 4")
-    broken = subprocess.run([*kuzet, "audit", "verify"], env=environment, capture_output=True, text=True)
+        tamper.execute(
+            "UPDATE audit_auditevent SET actor_label = 'someone-else' WHERE sequence = 4"
+        )
+    broken = subprocess.run(
+        [*kuzet, "audit", "verify"], env=environment, capture_output=True, text=True
+    )
     assert broken.returncode != 0
     assert "entry 4" in broken.stderr

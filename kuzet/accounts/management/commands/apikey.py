@@ -16,7 +16,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         create = actions.add_parser("create", help="Issue a token (printed once).")
-        create.add_argument("--org", required=True, metavar="CODE", help="Organisation code, e.g. KASPI")
+        create.add_argument(
+            "--org", required=True, metavar="CODE", help="Organisation code, e.g. KASPI"
+        )
         create.add_argument(
             "--scopes",
             required=True,
@@ -36,28 +38,36 @@ class Command(BaseCommand):
         if action == "create":
             self._create(options)
         elif action == "list":
-            clients = ApiClient.objects.select_related("organisation").order_by("organisation__code")
+            clients = ApiClient.objects.select_related("organisation").order_by(
+                "organisation__code"
+            )
             if options.get("org"):
                 clients = clients.filter(organisation__code=options["org"])
             for client in clients:
-                state = "revoked" if client.revoked_at else ("usable" if client.is_usable else "expired")
+                state = (
+                    "revoked"
+                    if client.revoked_at
+                    else ("usable" if client.is_usable else "expired")
+                )
                 self.stdout.write(
                     f"{client.token_prefix}  {client.organisation.code:12} {client.name:24} "
                     f"{','.join(client.scopes):40} {client.expires_at:%Y-%m-%d} {state}"
                 )
         else:
-            client = ApiClient.objects.filter(token_prefix=options["prefix"]).first()
-            if client is None:
+            found = ApiClient.objects.filter(token_prefix=options["prefix"]).first()
+            if found is None:
                 raise CommandError(f"No token with the prefix {options['prefix']!r}.")
-            services.api_client_revoke(actor=None, api_client=client, reason="revoked from the command line")
-            self.stdout.write(self.style.SUCCESS(f"Revoked {client.token_prefix}."))
+            services.api_client_revoke(
+                actor=None, api_client=found, reason="revoked from the command line"
+            )
+            self.stdout.write(self.style.SUCCESS(f"Revoked {found.token_prefix}."))
 
     def _create(self, options: dict[str, Any]) -> None:
         organisation = Organisation.objects.filter(code=options["org"]).first()
         if organisation is None:
             raise CommandError(
                 f"No organisation with the code {options['org']!r}. "
-                "See the codes with: kuzet shell -c \"from kuzet.accounts.models import "
+                'See the codes with: kuzet shell -c "from kuzet.accounts.models import '
                 "Organisation; print(*Organisation.objects.values_list('code', flat=True))\""
             )
         responsible = None

@@ -50,7 +50,9 @@ class Command(BaseCommand):
             f"Reference data: {counts['regions']} regions, {counts['organisations']} organisations."
         )
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Demo logins (password for all: " + DEMO_PASSWORD + ")"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo logins (password for all: " + DEMO_PASSWORD + ")")
+        )
         self.stdout.write(f"{'username':10} {'role':16} {'organisation':16} TOTP secret")
         for persona, secret in rows:
             self.stdout.write(
