@@ -121,7 +121,6 @@ INSTALLED_APPS = [
     "kuzet.core",
     "kuzet.accounts",
     "kuzet.audit",
-    "kuzet.simulation",
 ]
 
 MIDDLEWARE = [
