@@ -19,7 +19,10 @@ KUZET = [sys.executable, "-m", "kuzet"]
 
 def code_for(username: str) -> str:
     result = subprocess.run(  # noqa: S603 — our own command, fixed arguments
-        [*KUZET, "totp-code", username], capture_output=True, text=True, check=True,
+        [*KUZET, "totp-code", username],
+        capture_output=True,
+        text=True,
+        check=True,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "kuzet.settings"},
     )
     return result.stdout.strip()
@@ -30,8 +33,14 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium",
-            args=["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update"],
+            args=[
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
         )
         page = browser.new_page(viewport={"width": 1200, "height": 760})
         page.goto(f"{BASE_URL}/accounts/login/")

@@ -1,7 +1,8 @@
 """The admin site: platform administrators only, signed in through kuzet's two-factor sign-in.
 
 Changes to people and tokens go through ``accounts.services`` (audited), so the admin shows
-reference data and accounts read-only; it is an inspection tool, not a second write path.
+reference data and accounts read-only; it is an inspection tool, not a second write path. The
+audit log is not here: only auditors read it, on their own page (security.md C12).
 """
 
 from __future__ import annotations
@@ -42,6 +43,14 @@ admin.site.login = _admin_login  # type: ignore[method-assign]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    # The site itself admits only platform administrators (_admin_has_permission), so viewing
+    # needs no Django model permission on top; changing is never possible here.
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _admin_has_permission(request)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _admin_has_permission(request)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -37,7 +37,7 @@ from kuzet.accounts.models import (
     OrganisationKind,
     User,
 )
-from kuzet.audit.services import client_address_of
+from kuzet.audit.services import audit_read, client_address_of
 
 PENDING_USER_KEY = "kuzet_pending_user"
 PENDING_AT_KEY = "kuzet_pending_at"
@@ -170,6 +170,14 @@ def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     members = Membership.objects.visible_to(request.user).filter(organisation=organisation)
     api_clients = ApiClient.objects.visible_to(request.user).filter(organisation=organisation)
+    if members.exclude(user=request.user).exists():
+        # The list names people: a consultation of personal data, recorded with its purpose.
+        audit_read(
+            actor=request.user,
+            target=organisation,
+            purpose="list of the organisation's people",
+            client_address=client_address_of(request),
+        )
     return render(
         request,
         "accounts/organisation_detail.html",

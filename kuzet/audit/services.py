@@ -26,6 +26,13 @@ from kuzet.audit.models import GENESIS_HASH, AuditEvent, Outcome
 AUDIT_CHAIN_LOCK = 7_274_000_001
 
 
+@dataclass(frozen=True)
+class SystemActor:
+    """Who acts when no person or partner does: a command, a migration, a scheduled task."""
+
+    name: str
+
+
 def digest_state(state: dict[str, Any] | None) -> str:
     """SHA-256 of a canonical JSON rendering of an object's state, or '' when there is none."""
     if state is None:
@@ -55,6 +62,8 @@ def _actor_fields(actor: Any, actor_label: str | None) -> dict[str, Any]:
             "actor_label": actor_label or f"api:{actor.organisation.code}/{actor.name}",
             "organisation": actor.organisation,
         }
+    if isinstance(actor, SystemActor):
+        return {"actor_label": actor_label or f"system:{actor.name}", "organisation": None}
     return {"actor_label": actor_label or "system", "organisation": actor_organisation(actor)}
 
 
@@ -124,6 +133,19 @@ class VerificationResult:
     @property
     def is_valid(self) -> bool:
         return self.first_bad_sequence is None
+
+
+def audit_read(
+    *, actor: Any, target: Any, purpose: str, client_address: str | None = None
+) -> AuditEvent:
+    """Record a consultation of personal data with its purpose (LED Art. 25; security.md C1/C2)."""
+    return audit_record(
+        actor=actor,
+        action="read",
+        target=target,
+        purpose=purpose,
+        client_address=client_address,
+    )
 
 
 def _chain_in_order() -> Iterator[AuditEvent]:

@@ -170,7 +170,9 @@ def test_admin_site_is_for_platform_administrators_only(world, signed_in, person
 def test_platform_administrator_sees_admin_read_only(world, signed_in):
     client = signed_in("admin")
     assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/accounts/organisation/").status_code == 200
     assert client.get("/admin/accounts/organisation/add/").status_code == 403
+    assert client.get("/admin/audit/auditevent/").status_code == 404
 
 
 def test_anonymous_is_sent_to_sign_in_everywhere(world, client):
@@ -178,3 +180,25 @@ def test_anonymous_is_sent_to_sign_in_everywhere(world, client):
         response = client.get(path)
         assert response.status_code == 302, path
         assert response["Location"].startswith("/accounts/login/"), path
+
+
+def test_reading_people_of_an_organisation_is_recorded_with_its_purpose(world, signed_in):
+    signed_in("dave").get("/accounts/organisations/DCC/")
+    event = AuditEvent.objects.get(action="read", actor_label="dave")
+    assert event.object_type == "accounts.organisation"
+    assert event.purpose == "list of the organisation's people"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/accounts/user/?q=%00%ff",
+        "/admin/accounts/user/?o=999",
+        "/admin/accounts/user/abc/change/",
+        "/admin/accounts/organisation/?kind__exact=<script>",
+        "/admin/audit/auditevent/999999/change/",
+    ],
+)
+def test_bad_input_to_the_admin_is_never_a_500(world, signed_in, path):
+    response = signed_in("admin").get(path, follow=True)
+    assert response.status_code in {200, 302, 400, 404}

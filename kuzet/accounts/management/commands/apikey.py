@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import getpass
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kuzet.accounts import services
 from kuzet.accounts.models import ApiClient, ApiScope, Organisation, User
+from kuzet.audit.services import SystemActor
 
 
 class Command(BaseCommand):
@@ -58,7 +60,9 @@ class Command(BaseCommand):
             if found is None:
                 raise CommandError(f"No token with the prefix {options['prefix']!r}.")
             services.api_client_revoke(
-                actor=None, api_client=found, reason="revoked from the command line"
+                actor=SystemActor(f"cli:apikey ({getpass.getuser()})"),
+                api_client=found,
+                reason="revoked from the command line",
             )
             self.stdout.write(self.style.SUCCESS(f"Revoked {found.token_prefix}."))
 
@@ -78,7 +82,7 @@ class Command(BaseCommand):
         scopes = [scope.strip() for scope in options["scopes"].split(",") if scope.strip()]
         try:
             issued = services.api_client_create(
-                actor=None,
+                actor=SystemActor(f"cli:apikey ({getpass.getuser()})"),
                 organisation=organisation,
                 name=options["name"],
                 scopes=scopes,

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kuzet.accounts import services
 from kuzet.accounts.models import Organisation, User
+from kuzet.audit.services import SystemActor
 from kuzet.testing import DEMO_PASSWORD, PERSONAS
 
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
                 user = User.objects.filter(username=persona.username).first()
                 if user is None:
                     user = services.user_create(
-                        actor=None,
+                        actor=SystemActor("seed-demo"),
                         username=persona.username,
                         password=DEMO_PASSWORD,
                         organisation=Organisation.objects.get(code=persona.organisation_code),
