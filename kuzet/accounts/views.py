@@ -170,7 +170,7 @@ def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     members = Membership.objects.visible_to(request.user).filter(organisation=organisation)
     api_clients = ApiClient.objects.visible_to(request.user).filter(organisation=organisation)
-    if members.exclude(user_id=request.user.pk).exists():
+    if isinstance(request.user, User) and members.exclude(user=request.user).exists():
         # The list names people: a consultation of personal data, recorded with its purpose.
         audit_read(
             actor=request.user,
