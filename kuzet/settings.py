@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "kuzet.core",
     "kuzet.accounts",
     "kuzet.audit",
+    "kuzet.simulation",
 ]
 
 MIDDLEWARE = [
@@ -286,6 +287,15 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+
+# Intake and triage. A transfer younger than the golden hour sends the receiving bank a hold
+# alert at once. Registration threshold: 100 MCI (the monthly calculation index, 4,325 KZT in
+# 2026 [unverified]; keep it in MCI and convert with the year's value).
+GOLDEN_HOUR_MINUTES = env_int("KUZET_GOLDEN_HOUR_MINUTES", 60)
+MCI_KZT = env_int("KUZET_MCI_KZT", 4325)
+REGISTRATION_THRESHOLD_KZT = env_int("KUZET_REGISTRATION_THRESHOLD_MCI", 100) * MCI_KZT
+# Public reports naming one identifier within 24 hours before new ones stop sending holds.
+COORDINATED_NAMING_THRESHOLD = env_int("KUZET_COORDINATED_NAMING_THRESHOLD", 10)
 
 # Background work: django-tasks with its database backend (no broker to run on a laptop).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
