@@ -1,0 +1,7 @@
+"""``python -m kuzet.indicators``: see ``kuzet.indicators.cli``."""
+
+import sys
+
+from kuzet.indicators.cli import main
+
+sys.exit(main())
