@@ -34,8 +34,8 @@ demo: install  ## Set up, migrate SQLite under var/, seed the demo world, serve 
 	$(BIN)/kuzet migrate --noinput -v 0
 	$(BIN)/kuzet collectstatic --noinput -v 0
 	$(BIN)/kuzet seed-demo
-	@echo "kuzet is at http://127.0.0.1:8000/  (Ctrl+C stops it)"
-	$(BIN)/granian --interface wsgi --host 127.0.0.1 --port 8000 --workers 2 --log-level warning kuzet.wsgi:application
+	$(BIN)/kuzet simulate --seed 1 --scale small --load
+	bash scripts/serve-demo
 
 test: install  ## Every test: SQLite always, PostgreSQL too when it answers
 	bash scripts/test

@@ -17,6 +17,7 @@ from ninja.security import HttpBearer
 from kuzet.accounts import api as accounts_api
 from kuzet.accounts.access import staff_login_required
 from kuzet.accounts.services import api_client_authenticate
+from kuzet.reports import api as reports_api
 
 logger = logging.getLogger("kuzet.api")
 
@@ -73,3 +74,4 @@ def unexpected_error(request: HttpRequest, error: Exception) -> HttpResponse:
 
 
 api.add_router("/", accounts_api.router)
+api.add_router("/", reports_api.router)

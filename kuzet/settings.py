@@ -121,6 +121,8 @@ INSTALLED_APPS = [
     "kuzet.core",
     "kuzet.accounts",
     "kuzet.audit",
+    "kuzet.reports",
+    "kuzet.blocking",
     "kuzet.simulation",
 ]
 
@@ -179,7 +181,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             " PRAGMA busy_timeout=20000;"
         ),
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-kuzet.sqlite3")}
+    # One test database per test process, so two runs on one machine never share a file.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-kuzet-{os.getpid()}.sqlite3")}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {"NAME": env_string("KUZET_TEST_DATABASE", "test_kuzet")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -301,6 +304,10 @@ COORDINATED_NAMING_THRESHOLD = env_int("KUZET_COORDINATED_NAMING_THRESHOLD", 10)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# How reporters are told about their report: console (development) or file (var/).
+NOTIFICATION_BACKEND = env_string("KUZET_NOTIFICATION_BACKEND", "file")
+if NOTIFICATION_BACKEND not in {"console", "file"}:
+    raise ImproperlyConfigured("KUZET_NOTIFICATION_BACKEND must be console or file")
 
 LOGGING = {
     "version": 1,

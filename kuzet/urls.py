@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("kuzet.core.urls")),
     path("accounts/", include("kuzet.accounts.urls")),
     path("audit/", include("kuzet.audit.urls")),
+    path("", include("kuzet.reports.urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),

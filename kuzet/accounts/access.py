@@ -15,14 +15,15 @@ from typing import Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from kuzet.accounts.models import Capability
 from kuzet.audit.models import Outcome
 from kuzet.audit.services import audit_record, client_address_of
 
 ModelType = TypeVar("ModelType", bound=Model)
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def is_two_factor_verified(user: object) -> bool:
@@ -39,7 +40,7 @@ def staff_login_required(view: View) -> View:
     """A signed-in person who passed both factors; everyone else goes to the sign-in page."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_signed_in(request):
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
@@ -52,7 +53,7 @@ def capability_required(*capabilities: Capability) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not is_signed_in(request):
                 return redirect_to_login(request.get_full_path())
             user = request.user

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
+from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kuzet.core.actors import actor_has_capability, actor_organisation
 from kuzet.core.models import PublicIdentifierModel, TimeStampedModel
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ class Capability(StrEnum):
     MANAGE_ALL_API_CLIENTS = "api_clients.manage_all"
     VIEW_AUDIT = "audit.view"
     VIEW_STATISTICS = "statistics.view"
+    TAKE_REPORTS = "reports.take"  # record a report at the 102 line or the front desk
+    VIEW_REPORTS = "reports.view"  # the department's queue and report files
 
 
 class Role(models.TextChoices):
@@ -63,15 +66,23 @@ class OrganisationKind(models.TextChoices):
 POLICE_KINDS = frozenset({OrganisationKind.CENTRAL, OrganisationKind.REGIONAL})
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.DUTY_OFFICER: frozenset({Capability.VIEW_DIRECTORY}),
-    Role.INVESTIGATOR: frozenset({Capability.VIEW_DIRECTORY}),
-    Role.ANALYST: frozenset({Capability.VIEW_DIRECTORY, Capability.VIEW_STATISTICS}),
+    Role.DUTY_OFFICER: frozenset(
+        {Capability.VIEW_DIRECTORY, Capability.TAKE_REPORTS, Capability.VIEW_REPORTS}
+    ),
+    Role.INVESTIGATOR: frozenset(
+        {Capability.VIEW_DIRECTORY, Capability.TAKE_REPORTS, Capability.VIEW_REPORTS}
+    ),
+    Role.ANALYST: frozenset(
+        {Capability.VIEW_DIRECTORY, Capability.VIEW_STATISTICS, Capability.VIEW_REPORTS}
+    ),
     Role.HEAD_OF_UNIT: frozenset(
         {
             Capability.VIEW_DIRECTORY,
             Capability.VIEW_STATISTICS,
             Capability.MANAGE_MEMBERS,
             Capability.MANAGE_API_CLIENTS,
+            Capability.TAKE_REPORTS,
+            Capability.VIEW_REPORTS,
         }
     ),
     Role.PARTNER_OFFICER: frozenset(),
@@ -271,8 +282,14 @@ class User(AbstractUser):
             return CENTRAL_ADMINISTRATOR_CAPABILITIES
         return ROLE_CAPABILITIES.get(membership.role, frozenset())
 
-    def has_capability(self, capability: Capability) -> bool:
+    def has_capability(self, capability: str) -> bool:
         return capability in self.capabilities()
+
+    def acting_organisation(self) -> Organisation | None:
+        """The organisation this person acts for; None when disabled or without a role."""
+        if not self.is_authenticated or not self.is_active:
+            return None
+        return self.organisation
 
     def is_locked(self, now: datetime | None = None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or timezone.now())
@@ -329,6 +346,7 @@ class ApiScope(StrEnum):
     REPORTS_WRITE = "reports:write"
     REPORTS_READ = "reports:read"
     SCREENING_QUERY = "screening:query"
+    INBOX_READ = "inbox:read"
 
 
 class ApiClientQuerySet(models.QuerySet["ApiClient"]):
@@ -392,26 +410,39 @@ class ApiClient(TimeStampedModel, PublicIdentifierModel):
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
 
-    def has_capability(self, capability: Capability) -> bool:
+    def has_capability(self, capability: str) -> bool:
         # Tokens carry scopes, not roles: no capability of the web interface comes with a token.
         return False
 
+    def acting_organisation(self) -> Organisation | None:
+        return self.organisation if self.is_usable else None
+
+
+class IdempotencyRecord(models.Model):
+    """The stored answer to a partner's POST with an ``Idempotency-Key`` header (Stripe rules).
+
+    Same key and same body: the stored answer is replayed. Same key, another body, or the first
+    request still running: 409. A request that failed validation is not stored, so it can be
+    corrected and sent again with the same key.
+    """
+
+    api_client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    endpoint = models.CharField(max_length=100)
+    request_digest = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(default=0)  # 0: still running
+    response = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["api_client", "endpoint", "key"], name="accounts_idempotency_key_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.api_client_id}:{self.key}"
+
 
 Actor: TypeAlias = User | ApiClient
-
-
-def actor_organisation(actor: Any) -> Organisation | None:
-    """The organisation an actor acts for, or None for anonymous or disabled actors."""
-    if isinstance(actor, User):
-        if not actor.is_authenticated or not actor.is_active:
-            return None
-        return actor.organisation
-    if isinstance(actor, ApiClient):
-        return actor.organisation if actor.is_usable else None
-    return None
-
-
-def actor_has_capability(actor: Any, capability: Capability) -> bool:
-    if isinstance(actor, User | ApiClient):
-        return actor.has_capability(capability)
-    return False

@@ -8,14 +8,18 @@ Every failure answers the same words whatever went wrong (security.md A3/A4).
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -25,6 +29,7 @@ from kuzet.accounts.models import (
     ROLES_BY_KIND,
     ApiClient,
     ApiScope,
+    IdempotencyRecord,
     Membership,
     Organisation,
     OrganisationKind,
@@ -450,3 +455,73 @@ def reference_data_seed(
             },
         )
     return {"regions": len(regions), "organisations": len(rows)}
+
+
+# ---------------------------------------------------------------- idempotency
+
+
+class IdempotencyConflict(Exception):
+    """The key was used with another body, or its first request is still running (409)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        self.message = message
+        super().__init__(message)
+
+
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+
+
+def idempotent_call(
+    *,
+    api_client: ApiClient,
+    endpoint: str,
+    key: str,
+    body: bytes,
+    handler: Callable[[], tuple[int, dict[str, Any]]],
+) -> tuple[int, dict[str, Any]]:
+    """Run ``handler`` once per (client, endpoint, key); replay its answer to repeats.
+
+    Stripe's rules: the same key with the same body gets the stored answer; with another body, or
+    while the first request runs, a 409. Answers in the 4xx range are not kept, so a corrected
+    request may reuse the key. Keys older than 24 hours are forgotten.
+    """
+    if not key or len(key) > 255 or not key.isascii() or not key.isprintable():
+        raise IdempotencyConflict(
+            400, "The Idempotency-Key must be 1-255 printable ASCII characters."
+        )
+    digest = hashlib.sha256(body).hexdigest()
+    IdempotencyRecord.objects.filter(
+        api_client=api_client,
+        endpoint=endpoint,
+        key=key,
+        created_at__lt=timezone.now() - IDEMPOTENCY_WINDOW,
+    ).delete()
+    try:
+        with transaction.atomic():
+            record = IdempotencyRecord.objects.create(
+                api_client=api_client, endpoint=endpoint, key=key, request_digest=digest
+            )
+    except IntegrityError:
+        existing = IdempotencyRecord.objects.get(api_client=api_client, endpoint=endpoint, key=key)
+        if existing.request_digest != digest:
+            raise IdempotencyConflict(
+                409, "This Idempotency-Key was already used with a different request body."
+            ) from None
+        if existing.status_code == 0:
+            raise IdempotencyConflict(
+                409, "A request with this Idempotency-Key is still running; retry shortly."
+            ) from None
+        return existing.status_code, existing.response or {}
+    try:
+        status, response = handler()
+    except BaseException:
+        record.delete()
+        raise
+    if 400 <= status < 500:
+        record.delete()
+    else:
+        record.status_code = status
+        record.response = json.loads(json.dumps(response, cls=DjangoJSONEncoder))
+        record.save(update_fields=["status_code", "response"])
+    return status, response

@@ -15,6 +15,8 @@ from typing import Any, ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kuzet.core.actors import actor_has_capability
+
 GENESIS_HASH = "0" * 64
 
 
@@ -31,9 +33,7 @@ class AppendOnlyError(RuntimeError):
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def visible_to(self, actor: object) -> AuditEventQuerySet:
         """Only auditors read the audit log (security.md C12); their reads are audited in turn."""
-        from kuzet.accounts.models import Capability, actor_has_capability  # noqa: PLC0415
-
-        if actor_has_capability(actor, Capability.VIEW_AUDIT):
+        if actor_has_capability(actor, "audit.view"):
             return self.all()
         return self.none()
 

@@ -19,8 +19,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
-from kuzet.accounts.models import ApiClient, Organisation, User, actor_organisation
+from kuzet.accounts.models import ApiClient, Organisation, User
 from kuzet.audit.models import GENESIS_HASH, AuditEvent, Outcome
+from kuzet.core.actors import actor_organisation
 
 # Any fixed 64-bit number: it names the audit chain's lock among PostgreSQL advisory locks.
 AUDIT_CHAIN_LOCK = 7_274_000_001

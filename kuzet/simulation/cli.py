@@ -15,9 +15,8 @@ from kuzet.simulation.world import WorldResult, generate_world
 __all__ = ["LOAD_NOT_AVAILABLE", "SimulationError", "SimulationOptions", "run_simulation"]
 
 LOAD_NOT_AVAILABLE = (
-    "--load is not available yet: loading a simulated world into the database arrives with the "
-    "report intake capability (it needs the report models). Use --out DIR to write the world "
-    "to files for now."
+    "--load needs the database: run it as `kuzet simulate --load`, not `python -m "
+    "kuzet.simulation`."
 )
 
 

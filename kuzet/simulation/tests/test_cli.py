@@ -30,8 +30,8 @@ def options(**overrides: object) -> SimulationOptions:
     return SimulationOptions(**values)  # type: ignore[arg-type]
 
 
-def test_load_says_it_arrives_with_intake() -> None:
-    with pytest.raises(SimulationError, match="report intake capability") as error:
+def test_load_needs_the_database_command() -> None:
+    with pytest.raises(SimulationError, match="kuzet simulate --load") as error:
         run_simulation(options(load=True), io.StringIO(), io.StringIO())
     assert str(error.value) == LOAD_NOT_AVAILABLE
 
@@ -63,4 +63,4 @@ def test_bad_arguments_exit_with_status_two(capsys: pytest.CaptureFixture[str]) 
     with pytest.raises(SystemExit) as exit_info:
         main(["--scale", "small", "--load"])
     assert exit_info.value.code == 2
-    assert "report intake capability" in capsys.readouterr().err
+    assert "kuzet simulate --load" in capsys.readouterr().err

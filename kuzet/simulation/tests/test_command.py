@@ -29,13 +29,6 @@ def run_command(*arguments: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-def test_load_is_a_clear_command_error() -> None:
-    result = run_command("--seed", "1", "--load")
-    assert result.returncode == 1
-    assert "report intake capability" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
 def test_bad_scale_is_a_usage_error() -> None:
     result = run_command("--scale", "galactic", "--stats")
     assert result.returncode == 2

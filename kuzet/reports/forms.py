@@ -1,0 +1,231 @@
+"""The report forms: one for the public (phone-friendly), one for the duty officer.
+
+Both turn into the same ``services.ReportInput``; all business validation happens in the
+service, whose field-level errors are put back on these forms.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from kuzet import reference
+from kuzet.accounts.models import Region, localised
+from kuzet.reports.models import AgeBand, ContactMethod
+from kuzet.reports.services import ReportInput, TransferInput
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+MAXIMUM_ATTACHMENTS = 5
+
+
+def scheme_choices() -> list[tuple[str, StrOrPromise]]:
+    language = get_language() or "ru"
+    return [("", _("I am not sure"))] + [
+        (scheme.code, localised(scheme.label, language)) for scheme in reference.schemes()
+    ]
+
+
+def region_choices() -> list[tuple[str, StrOrPromise]]:
+    return [("", _("Choose the region"))] + [
+        (region.iso_code, region.name) for region in Region.objects.order_by("iso_code")
+    ]
+
+
+class TransferForm(forms.Form):
+    """One transfer: how much, to where, when."""
+
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        max_digits=15,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="KZT", required=False)
+    to_account = forms.CharField(
+        label=_("Sent to (IBAN, card, phone number or wallet)"), max_length=200, required=False
+    )
+    transferred_at = forms.DateTimeField(
+        label=_("Date and time of the transfer"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
+    )
+    sending_bank = forms.ChoiceField(label=_("From which bank or app"), required=False)
+    reference = forms.CharField(
+        label=_("Receipt or transaction number"), max_length=100, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sending_bank = self.fields["sending_bank"]
+        assert isinstance(sending_bank, forms.ChoiceField)  # noqa: S101 — declared above
+        sending_bank.choices = [("", "—")] + [(bank.code, bank.brand) for bank in reference.banks()]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("to_account") and not cleaned.get("amount"):
+            self.add_error("amount", _("Give the amount that was sent."))
+        if cleaned.get("amount") and not cleaned.get("to_account"):
+            self.add_error("to_account", _("Say where the money was sent."))
+        return cleaned
+
+    def to_input(self) -> TransferInput | None:
+        data = self.cleaned_data
+        if not data.get("amount"):
+            return None
+        return TransferInput(
+            amount=data["amount"],
+            to_account=data["to_account"],
+            currency=(data.get("currency") or "KZT").upper(),
+            transferred_at=data.get("transferred_at"),
+            sending_bank_code=data.get("sending_bank") or "",
+            reference=data.get("reference") or "",
+        )
+
+
+TransferFormSet = forms.formset_factory(
+    TransferForm, extra=3, max_num=10, absolute_max=20, validate_max=True
+)
+
+
+class ReportForm(forms.Form):
+    """What happened, to whom, and who the fraudster was."""
+
+    is_on_behalf = forms.TypedChoiceField(
+        label=_("Who are you reporting for?"),
+        choices=[("0", _("Myself")), ("1", _("Someone else (a relative, a client)"))],
+        coerce=lambda value: value == "1",
+        initial="0",
+        widget=forms.RadioSelect,
+    )
+    scheme = forms.ChoiceField(label=_("What happened?"), required=False, widget=forms.RadioSelect)
+    occurred_at = forms.DateTimeField(
+        label=_("When did it happen?"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
+    )
+    contact_method = forms.ChoiceField(
+        label=_("How did they contact you?"),
+        choices=[("", "—"), *ContactMethod.choices],
+        required=False,
+    )
+    region_code = forms.ChoiceField(
+        label=_("Where do you live (or where did it happen)?"), required=False
+    )
+    victim_age_band = forms.ChoiceField(
+        label=_("Age of the person who lost money"),
+        choices=AgeBand.choices,
+        initial=AgeBand.UNKNOWN,
+    )
+    suspect_identifiers = forms.CharField(
+        label=_("The fraudster's phone numbers, cards, accounts, links, Telegram or Instagram"),
+        help_text=_("One per line, or paste their message: we find the numbers and links in it."),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    narrative = forms.CharField(
+        label=_("Tell us what happened, in your own words"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    reporter_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    reporter_phone = forms.CharField(
+        label=_("Your phone, for the investigator to call you back"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    reporter_email = forms.EmailField(label=_("Your e-mail (optional)"), required=False)
+    consent = forms.BooleanField(
+        label=_(
+            "I have read the privacy notice and confirm the information is true to my knowledge."
+        ),
+        error_messages={"required": _("Tick the box to confirm before sending.")},
+    )
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, choices in (("scheme", scheme_choices()), ("region_code", region_choices())):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)  # noqa: S101 — declared above
+            field.choices = choices
+
+    def to_input(self, transfers: list[TransferInput], language: str) -> ReportInput:
+        data = self.cleaned_data
+        lines = [line.strip() for line in (data.get("suspect_identifiers") or "").splitlines()]
+        return ReportInput(
+            narrative=data.get("narrative") or "",
+            language=language,
+            scheme=data.get("scheme") or "",
+            contact_method=data.get("contact_method") or "",
+            occurred_at=data.get("occurred_at"),
+            region_code=data.get("region_code") or "",
+            victim_age_band=data.get("victim_age_band") or AgeBand.UNKNOWN,
+            is_on_behalf=bool(data.get("is_on_behalf")),
+            reporter_name=data.get("reporter_name") or "",
+            reporter_phone=data.get("reporter_phone") or "",
+            reporter_email=data.get("reporter_email") or "",
+            suspect_identifiers=tuple(line for line in lines if line),
+            transfers=tuple(transfers),
+        )
+
+
+class StaffReportForm(ReportForm):
+    """The duty officer's form: the same fields, no consent box (the officer records the
+    statement under the procedure code), and the victim's contact is expected."""
+
+    consent = None  # type: ignore[assignment]
+
+
+class AddInformationForm(forms.Form):
+    body = forms.CharField(
+        label=_("Add information to your report"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class MessageReporterForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message to the reporter"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RegisterForm(forms.Form):
+    erdr_number = forms.CharField(label=_("ERDR number"), max_length=30)
+
+
+def apply_service_errors(form: forms.Form, formset: Any, errors: dict[str, str]) -> None:
+    """Put ``ReportInvalid`` errors back on the field a person can fix."""
+    for path, message in errors.items():
+        if path.startswith("transfers[") and "]." in path:
+            index = int(path[len("transfers[") : path.index("]")])
+            field = path.split("].", 1)[1]
+            if index < len(formset.forms):
+                target = formset.forms[index]
+                target.add_error(field if field in target.fields else None, message)
+                continue
+        if path.startswith("suspect_identifiers"):
+            form.add_error("suspect_identifiers", message)
+        elif path in form.fields:
+            form.add_error(path, message)
+        else:
+            form.add_error(None, message)
+
+
+def attachments_from(files: Any) -> list[Any]:
+    return list(files.getlist("attachments"))[: MAXIMUM_ATTACHMENTS + 1]

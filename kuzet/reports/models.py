@@ -1,0 +1,291 @@
+"""Fraud reports as they arrive: who reported, what happened, the money, the identifiers.
+
+A report is scored and routed to a regional department the moment it is saved; its reporter
+follows it with a tracking number and a secret link. Reporter contact details live in their own
+table (``ReporterContact``) so that the scam description can be shared without them
+(security.md D11).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kuzet.core.actors import actor_organisation
+from kuzet.core.models import PublicIdentifierModel, TimeStampedModel
+
+
+class Channel(models.TextChoices):
+    PUBLIC_WEB = "public_web", _("Public web form")
+    STAFF = "staff", _("102 line or front desk")
+    BANK = "bank", _("Bank")
+    TELECOM = "telecom", _("Telecom operator")
+    PLATFORM = "platform", _("Platform")
+
+
+class ReportStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    NEEDS_CLARIFICATION = "needs_clarification", _("Needs clarification")
+    REGISTERED = "registered", _("Registered")
+    REJECTED = "rejected", _("Rejected")
+    CLOSED = "closed", _("Closed")
+
+
+class ContactMethod(models.TextChoices):
+    PHONE_CALL = "phone_call", _("Phone call")
+    SMS = "sms", _("Text message (SMS)")
+    MESSENGER = "messenger", _("Messenger (WhatsApp, Telegram)")
+    SOCIAL_NETWORK = "social_network", _("Social network")
+    WEBSITE = "website", _("Website or advert")
+    EMAIL = "email", _("E-mail")
+    IN_PERSON = "in_person", _("In person")
+    OTHER = "other", _("Other")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_18 = "under_18", _("Under 18")
+    FROM_18_TO_29 = "18_29", _("18 to 29")
+    FROM_30_TO_44 = "30_44", _("30 to 44")
+    FROM_45_TO_59 = "45_59", _("45 to 59")
+    FROM_60 = "60_plus", _("60 or older")
+    UNKNOWN = "unknown", _("Prefer not to say")
+
+
+class ReportQuerySet(models.QuerySet["Report"]):
+    def visible_to(self, actor: object) -> ReportQuerySet:
+        """The Department sees every report; a regional department the reports routed to it;
+        a bank or telecom only the reports it submitted itself. Citizens follow their own
+        report by its secret link, never through this rule."""
+        organisation = actor_organisation(actor)
+        if organisation is None:
+            return self.none()
+        if organisation.kind == "central":
+            return self.all()
+        if organisation.kind == "regional":
+            return self.filter(department=organisation)
+        return self.filter(sources__organisation=organisation).distinct()
+
+
+class Report(TimeStampedModel, PublicIdentifierModel):
+    """One fraud incident as reported, possibly by several sources (victim, bank, telecom)."""
+
+    # NULL until the row has its id (the number is derived from it); unique once set.
+    tracking_number = models.CharField(  # noqa: DJ001
+        _("tracking number"), max_length=20, unique=True, null=True
+    )
+    tracking_secret_digest = models.CharField(max_length=64, editable=False)
+    channel = models.CharField(_("first channel"), max_length=20, choices=Channel.choices)
+    status = models.CharField(
+        _("status"), max_length=25, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
+    )
+    # When the report reached us. Equal to created_at for live intake; a bulk import of earlier
+    # reports keeps their original time so the golden hour and the 24-hour clock stay true.
+    received_at = models.DateTimeField(_("received"), db_index=True)
+    language = models.CharField(_("language"), max_length=2, default="ru")
+    scheme = models.CharField(_("scheme"), max_length=40, blank=True)
+    contact_method = models.CharField(
+        _("how the fraudster made contact"),
+        max_length=20,
+        choices=ContactMethod.choices,
+        blank=True,
+    )
+    occurred_at = models.DateTimeField(_("when it happened"), null=True, blank=True)
+    narrative = models.TextField(_("what happened"), blank=True)
+    region = models.ForeignKey(
+        "accounts.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    department = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="routed_reports",
+    )
+    victim_age_band = models.CharField(
+        _("victim's age"), max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN
+    )
+    is_on_behalf = models.BooleanField(_("reported for someone else"), default=False)
+    loss_amount = models.DecimalField(_("loss, KZT"), max_digits=16, decimal_places=2, default=0)
+    priority = models.PositiveSmallIntegerField(_("priority"), default=0, db_index=True)
+    priority_reasons = models.JSONField(default=list, blank=True)
+    is_golden_hour = models.BooleanField(_("golden hour"), default=False)
+    registration_due_at = models.DateTimeField(_("register by"), null=True, blank=True)
+    erdr_number = models.CharField(_("ERDR number"), max_length=30, blank=True)
+    registered_at = models.DateTimeField(null=True, blank=True)
+    is_over_registration_threshold = models.BooleanField(default=False)
+    flags = models.JSONField(default=list, blank=True)
+    fingerprint = models.CharField(max_length=64, db_index=True, blank=True)
+    # The public form's one-time key: a double-clicked submit finds the report it already made.
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["-priority", "-received_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        indexes: ClassVar = [models.Index(fields=["department", "status", "-priority"])]
+
+    def __str__(self) -> str:
+        return self.tracking_number or str(self.public_id)
+
+    @staticmethod
+    def digest_secret(secret: str) -> str:
+        return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+class ReporterContact(models.Model):
+    """Restricted: the reporter's contact details, apart from the description of the scam."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="contact")
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    contact_hash = models.CharField(max_length=64, blank=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"contact of {self.report_id}"
+
+
+class ReportSource(models.Model):
+    """One channel that told us about the report: a victim, a bank, a telecom, an officer."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sources")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    external_reference = models.CharField(max_length=100, blank=True)
+    # Each source's own account, kept when a later source is merged into the report.
+    narrative = models.TextField(blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["received_at"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_reference"],
+                condition=~models.Q(external_reference=""),
+                name="reports_one_report_per_partner_reference",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.report_id}"
+
+
+class ReportTransfer(models.Model):
+    """One transfer out of the victim's money, as reported."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="transfers")
+    sending_bank = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    receiving_bank = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_account_masked = models.CharField(max_length=40, blank=True)
+    to_type = models.CharField(max_length=30, blank=True)
+    to_value = models.CharField(max_length=200, blank=True)
+    to_masked = models.CharField(max_length=60, blank=True)
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    currency = models.CharField(max_length=3, default="KZT")
+    transferred_at = models.DateTimeField(null=True, blank=True)
+    reference = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["transferred_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} → {self.to_masked}"
+
+
+class ReportIndicator(models.Model):
+    """An identifier named in a report (typed by the reporter or extracted from the text)."""
+
+    class Source(models.TextChoices):
+        TYPED = "typed", _("Typed")
+        EXTRACTED = "extracted", _("Found in the text")
+        TRANSFER = "transfer", _("Transfer")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="indicators")
+    type = models.CharField(max_length=30)
+    value = models.CharField(max_length=300)
+    value_hash = models.CharField(max_length=64, db_index=True)
+    masked = models.CharField(max_length=300)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    is_suspicious = models.BooleanField(default=False)
+
+    class Meta:
+        ordering: ClassVar = ["type", "id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["report", "type", "value_hash"], name="reports_indicator_once_per_report"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type}:{self.masked}"
+
+
+class Attachment(models.Model):
+    """A screenshot or PDF attached to a report, stored by its SHA-256 (chain of custody).
+
+    The original bytes are kept unchanged and served only as a download; images are shown
+    through a re-encoded preview without metadata (security.md D12).
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    sha256 = models.CharField(max_length=64, db_index=True)
+    safe_name = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    has_preview = models.BooleanField(default=False)
+    preview_content_type = models.CharField(max_length=20, blank=True)
+    added_by_reporter = models.BooleanField(default=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["added_at", "id"]
+
+    def __str__(self) -> str:
+        return self.safe_name
+
+
+class StatusChange(models.Model):
+    """A step in the report's life, with a plain-language note the reporter can read."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(max_length=25, choices=ReportStatus.choices)
+    note = models.CharField(max_length=500, blank=True)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.status}"
+
+
+class ReporterMessage(models.Model):
+    """A message between the reporter and the department handling the report."""
+
+    class Direction(models.TextChoices):
+        FROM_REPORTER = "from_reporter", _("From the reporter")
+        TO_REPORTER = "to_reporter", _("To the reporter")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=15, choices=Direction.choices)
+    body = models.TextField(max_length=5000)
+    author_label = models.CharField(max_length=150, blank=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.report_id}"

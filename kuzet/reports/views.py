@@ -1,0 +1,335 @@
+"""Public report form, receipt and tracking page; staff intake, queue and report detail."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kuzet import indicators
+from kuzet.accounts.access import capability_required, get_visible_or_404
+from kuzet.accounts.models import Capability
+from kuzet.audit.services import audit_read, client_address_of
+from kuzet.reports import services
+from kuzet.reports.forms import (
+    AddInformationForm,
+    MessageReporterForm,
+    RegisterForm,
+    ReportForm,
+    StaffReportForm,
+    TransferFormSet,
+    apply_service_errors,
+    attachments_from,
+)
+from kuzet.reports.models import Attachment, Channel, Report, ReportStatus
+from kuzet.reports.uploads import UploadRejected, inspect_upload
+
+
+def _tracking_secret_for(submission_key: str) -> str:
+    """The reporter's secret, derived from the form's one-time key.
+
+    A double-clicked submit (same key) therefore leads both clicks to the same receipt with the
+    same secret link, without keeping the secret anywhere in the database.
+    """
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"tracking:{submission_key}".encode(), hashlib.sha256
+    ).hexdigest()
+    return digest[:32]
+
+
+def _inspect_attachments(request: HttpRequest, form: ReportForm) -> list[services.AttachmentInput]:
+    files = attachments_from(request.FILES)
+    if len(files) > 5:
+        form.add_error(None, _("Attach at most 5 files."))
+        return []
+    inspected = []
+    for number, uploaded in enumerate(files, start=1):
+        data = uploaded.read(10 * 1024 * 1024 + 1)
+        try:
+            inspected.append(
+                services.AttachmentInput(inspect_upload(uploaded.name or "", data), data)
+            )
+        except UploadRejected as error:
+            # Named by position: a file name can carry bidi tricks; the message says what to do.
+            form.add_error(
+                None,
+                _("File %(number)s: %(problem)s") % {"number": number, "problem": error.message},
+            )
+    return inspected
+
+
+def _submit_form(request: HttpRequest, *, staff: bool) -> HttpResponse:
+    form_class = StaffReportForm if staff else ReportForm
+    initial = {"submission_key": uuid.uuid4().hex}
+    form = form_class(request.POST or None, initial=initial)
+    formset = TransferFormSet(request.POST or None, prefix="transfers")
+    found: list[indicators.Indicator] = []
+    if request.method == "POST":
+        forms_valid = form.is_valid() & formset.is_valid()
+        attachments = _inspect_attachments(request, form) if forms_valid else []
+        if forms_valid and form.is_valid():
+            transfers = [
+                transfer
+                for transfer_form in formset.forms
+                if (transfer := transfer_form.to_input()) is not None
+            ]
+            data = form.to_input(transfers, get_language()[:2] or "ru")
+            key = form.cleaned_data["submission_key"]
+            secret = _tracking_secret_for(key)
+            try:
+                submitted = services.report_submit(
+                    actor=request.user if staff else None,
+                    channel=Channel.STAFF if staff else Channel.PUBLIC_WEB,
+                    data=services.replace_input(data, submission_key=key),
+                    client_address=client_address_of(request),
+                    tracking_secret=secret,
+                    attachments=tuple(attachments),
+                )
+            except services.ReportInvalid as error:
+                apply_service_errors(form, formset, error.errors)
+            else:
+                report = submitted.report
+                if staff:
+                    messages.success(
+                        request,
+                        _("Report %(number)s is in the queue of %(department)s.")
+                        % {"number": report.tracking_number, "department": report.department},
+                    )
+                    return redirect("reports:detail", public_id=report.public_id)
+                if report.submission_key != key:
+                    # The same transfer was reported before (by this person from another page
+                    # load, or by their bank): the details joined that report.
+                    return render(request, "reports/merged.html", {"report": report})
+                return redirect(
+                    "reports:receipt", tracking_number=report.tracking_number, secret=secret
+                )
+        if form.is_bound and form.data.get("suspect_identifiers"):
+            found = indicators.extract(str(form.data.get("suspect_identifiers"))[:5000])
+    status = 400 if request.method == "POST" else 200
+    template = "reports/staff_form.html" if staff else "reports/public_form.html"
+    return render(
+        request, template, {"form": form, "formset": formset, "found": found}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def public_report(request: HttpRequest) -> HttpResponse:
+    """The public form: no sign-in, phone-friendly, Kazakh, Russian or English."""
+    return _submit_form(request, staff=False)
+
+
+@require_POST
+def identifiers_preview(request: HttpRequest) -> HttpResponse:
+    """HTMX: show the identifiers found in what the reporter typed, before they send it."""
+    text = str(request.POST.get("suspect_identifiers", ""))[:5000]
+    return render(request, "reports/public_form.html#found", {"found": indicators.extract(text)})
+
+
+def _own_report(tracking_number: str, secret: str) -> Report:
+    report = services.report_find_by_secret(tracking_number=tracking_number, secret=secret)
+    if report is None:
+        raise Http404
+    return report
+
+
+@never_cache
+def receipt(request: HttpRequest, tracking_number: str, secret: str) -> HttpResponse:
+    report = _own_report(tracking_number, secret)
+    tracking_url = request.build_absolute_uri(
+        reverse("reports:track", kwargs={"tracking_number": tracking_number, "secret": secret})
+    )
+    return render(request, "reports/receipt.html", {"report": report, "tracking_url": tracking_url})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest, tracking_number: str, secret: str) -> HttpResponse:
+    """The reporter's page: status history in plain language, messages, add information."""
+    report = _own_report(tracking_number, secret)
+    form = AddInformationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.report_add_reporter_message(report=report, body=form.cleaned_data["body"])
+        messages.success(request, _("Thank you. Your information was added to the report."))
+        return redirect("reports:track", tracking_number=tracking_number, secret=secret)
+    return render(
+        request,
+        "reports/track.html",
+        {
+            "report": report,
+            "form": form,
+            "history": report.status_changes.all(),
+            "conversation": report.messages.all(),
+            "attachments": report.attachments.all(),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+# ---------------------------------------------------------------- staff
+
+
+@capability_required(Capability.TAKE_REPORTS)
+@require_http_methods(["GET", "POST"])
+def staff_report(request: HttpRequest) -> HttpResponse:
+    """The duty officer's form for the 102 line and the front desk."""
+    return _submit_form(request, staff=True)
+
+
+@capability_required(Capability.VIEW_REPORTS)
+def queue(request: HttpRequest) -> HttpResponse:
+    """The department's queue: golden-hour reports first, then by priority; the 24-hour
+    registration clock on every row."""
+    reports = (
+        Report.objects.visible_to(request.user)
+        .select_related("department", "region")
+        .annotate(alert_count=Count("hold_alerts"))
+        .order_by("-is_golden_hour", "-priority", "created_at")
+    )
+    status = request.GET.get("status", "open")
+    if status == "open":
+        reports = reports.filter(
+            status__in=[
+                ReportStatus.SUBMITTED,
+                ReportStatus.UNDER_REVIEW,
+                ReportStatus.NEEDS_CLARIFICATION,
+            ]
+        )
+    elif status in ReportStatus.values:
+        reports = reports.filter(status=status)
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    now = timezone.now()
+    overdue = Report.objects.visible_to(request.user).filter(
+        Q(status=ReportStatus.SUBMITTED) | Q(status=ReportStatus.UNDER_REVIEW),
+        registration_due_at__lt=now,
+    )
+    return render(
+        request,
+        "reports/queue.html",
+        {
+            "page": page,
+            "now": now,
+            "status": status,
+            "statuses": ReportStatus.choices,
+            "overdue_count": overdue.count(),
+        },
+    )
+
+
+def _detail_context(report: Report, **extra: Any) -> dict[str, Any]:
+    return {
+        "report": report,
+        "transfers": report.transfers.select_related("receiving_bank", "sending_bank"),
+        "indicators": report.indicators.all(),
+        "alerts": report.hold_alerts.select_related("bank"),
+        "sources": report.sources.select_related("organisation"),
+        "history": report.status_changes.all(),
+        "conversation": report.messages.all(),
+        "attachments": report.attachments.all(),
+        "contact": getattr(report, "contact", None),
+        "register_form": RegisterForm(),
+        "message_form": MessageReporterForm(),
+        **extra,
+    }
+
+
+@capability_required(Capability.VIEW_REPORTS)
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    report = get_visible_or_404(
+        Report.objects.visible_to(request.user).select_related("department", "region"),
+        request,
+        request.user,
+        public_id=public_id,
+    )
+    if request.method == "POST":
+        return _detail_action(request, report)
+    # The page shows the victim's contact and the identifiers: a consultation of personal data.
+    audit_read(
+        actor=request.user,
+        target=report,
+        purpose="case work: report review",
+        client_address=client_address_of(request),
+    )
+    return render(request, "reports/detail.html", _detail_context(report))
+
+
+def _detail_action(request: HttpRequest, report: Report) -> HttpResponse:
+    action = request.POST.get("action")
+    try:
+        if action == "register":
+            form = RegisterForm(request.POST)
+            if not form.is_valid():
+                raise services.ReportInvalid({"erdr_number": _("Give the ERDR number.")})
+            services.report_register(
+                actor=request.user, report=report, erdr_number=form.cleaned_data["erdr_number"]
+            )
+            messages.success(request, _("Registered in the ERDR."))
+        elif action == "message":
+            message_form = MessageReporterForm(request.POST)
+            if not message_form.is_valid():
+                raise services.ReportInvalid({"body": _("Write a message.")})
+            services.report_message_reporter(
+                actor=request.user, report=report, body=message_form.cleaned_data["body"]
+            )
+            messages.success(request, _("The reporter will see your message."))
+        elif action in {
+            ReportStatus.UNDER_REVIEW,
+            ReportStatus.NEEDS_CLARIFICATION,
+            ReportStatus.REJECTED,
+            ReportStatus.CLOSED,
+        }:
+            services.report_change_status(
+                actor=request.user,
+                report=report,
+                status=action,
+                note=str(request.POST.get("note", ""))[:500],
+            )
+            messages.success(request, _("Status changed."))
+        else:
+            raise services.ReportInvalid({"action": _("Unknown action.")})
+    except services.ReportInvalid as error:
+        for message in error.errors.values():
+            messages.error(request, message)
+        report.refresh_from_db()
+        return render(request, "reports/detail.html", _detail_context(report), status=400)
+    return redirect("reports:detail", public_id=report.public_id)
+
+
+@capability_required(Capability.VIEW_REPORTS)
+def attachment_download(request: HttpRequest, public_id: str, attachment_id: int) -> FileResponse:
+    """The original file, always as a download (never rendered by the browser)."""
+    report = get_visible_or_404(
+        Report.objects.visible_to(request.user), request, request.user, public_id=public_id
+    )
+    attachment = get_visible_or_404(
+        Attachment.objects.filter(report=report), request, request.user, pk=attachment_id
+    )
+    audit_read(
+        actor=request.user,
+        target=attachment,
+        purpose="case work: evidence",
+        client_address=client_address_of(request),
+    )
+    path = services.evidence_path(attachment.sha256)
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=attachment.safe_name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
