@@ -122,6 +122,58 @@ def audit_record(
 
 
 @dataclass(frozen=True)
+class PendingEntry:
+    """One entry for ``audit_record_many``: the same fields ``audit_record`` takes."""
+
+    action: str
+    target: Any = None
+    purpose: str = ""
+    after: dict[str, Any] | None = None
+
+
+def audit_record_many(
+    *, actor: Any, entries: list[PendingEntry], client_address: str | None = None
+) -> list[AuditEvent]:
+    """Append many entries under one lock and one insert (bulk intake: one entry per report).
+
+    The chain is the same as with ``audit_record``: each entry hashes the one before it.
+    """
+    if not entries:
+        return []
+    if client_address and ":" in client_address:
+        client_address = clean_ipv6_address(client_address)
+    fields = _actor_fields(actor, None)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
+        head = AuditEvent.objects.order_by("-sequence").values("sequence", "entry_hash").first()
+        sequence = head["sequence"] if head else 0
+        previous_hash = head["entry_hash"] if head else GENESIS_HASH
+        now = timezone.now()
+        events = []
+        for entry in entries:
+            sequence += 1
+            event = AuditEvent(
+                sequence=sequence,
+                previous_hash=previous_hash,
+                occurred_at=now,
+                action=entry.action,
+                outcome=Outcome.SUCCESS,
+                object_type=entry.target._meta.label_lower if entry.target is not None else "",
+                object_id=str(entry.target.pk) if entry.target is not None else "",
+                purpose=entry.purpose[:300],
+                after_digest=digest_state(entry.after),
+                client_address=client_address,
+                **fields,
+            )
+            event.entry_hash = previous_hash = event.compute_hash()
+            events.append(event)
+        AuditEvent.objects.bulk_create(events)
+    return events
+
+
+@dataclass(frozen=True)
 class VerificationResult:
     """What ``audit verify`` found: how many entries, the head, and the first problem if any."""
 

@@ -10,6 +10,7 @@ serialises writers anyway. A partner that fails is retried with exponential back
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kuzet.accounts.models import Organisation
-from kuzet.audit.services import audit_record
+from kuzet.audit.services import PendingEntry, audit_record, audit_record_many
 from kuzet.blocking.channels.base import DeliveryFailed, OutgoingMessage, PartnerChannel
 from kuzet.blocking.channels.inbox import InboxChannel
 from kuzet.blocking.channels.notify import notifier_channel
@@ -44,48 +45,75 @@ def outbox_enqueue(
     )
 
 
-def hold_alert_create(
-    *,
-    actor: Any,
-    report: Any,
-    transfer: Any,
-    bank: Organisation,
-    minutes_since_transfer: int,
-) -> HoldAlert:
-    """Alert the receiving bank that money just arrived from a fraud victim.
+@dataclass(frozen=True)
+class AlertRequest:
+    """One golden-hour alert to raise: money from ``report`` went through ``transfer``."""
 
-    Called by report intake inside its transaction. The payload carries what the bank needs to
+    report: Any
+    transfer: Any
+    bank: Organisation
+    minutes_since_transfer: int
+
+
+def hold_alerts_create(*, actor: Any, requests: list[AlertRequest]) -> list[HoldAlert]:
+    """Alert receiving banks that money just arrived from fraud victims (one write per table).
+
+    Called by report intake inside its transaction. Each payload carries what the bank needs to
     find and hold the money, and the legal basis; it is delivered through the outbox.
     """
-    alert = HoldAlert.objects.create(
-        report=report,
-        transfer=transfer,
-        bank=bank,
-        amount=transfer.amount,
-        currency=transfer.currency,
-        minutes_since_transfer=minutes_since_transfer,
+    alerts = [
+        HoldAlert(
+            report=request.report,
+            transfer=request.transfer,
+            bank=request.bank,
+            amount=request.transfer.amount,
+            currency=request.transfer.currency,
+            minutes_since_transfer=request.minutes_since_transfer,
+        )
+        for request in requests
+    ]
+    HoldAlert.objects.bulk_create(alerts)
+    now = timezone.now()
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                recipient=request.bank,
+                kind=HOLD_ALERT,
+                payload=_alert_payload(alert, request),
+                next_attempt_at=now,
+            )
+            for alert, request in zip(alerts, requests, strict=True)
+        ]
     )
-    payload = {
+    audit_record_many(
+        actor=actor,
+        entries=[
+            PendingEntry(
+                action="blocking.hold_alert.create",
+                target=alert,
+                purpose="golden-hour hold alert",
+                after={"bank": alert.bank.code, "amount": str(alert.amount)},
+            )
+            for alert in alerts
+        ],
+    )
+    return alerts
+
+
+def _alert_payload(alert: HoldAlert, request: AlertRequest) -> dict[str, Any]:
+    transfer = request.transfer
+    return {
         "alert_id": str(alert.public_id),
-        "report": report.tracking_number,
+        "report": request.report.tracking_number,
         "account": transfer.to_value,
         "amount": str(transfer.amount),
         "currency": transfer.currency,
         "transferred_at": transfer.transferred_at.isoformat() if transfer.transferred_at else None,
         "reference": transfer.reference,
-        "minutes_since_transfer": minutes_since_transfer,
+        "minutes_since_transfer": request.minutes_since_transfer,
         "legal_basis": "Confirmed information from a criminal-prosecution body (NBK AFC rules)",
         "request": "Suspend the incoming funds and report what is still on the account.",
     }
-    outbox_enqueue(recipient=bank, kind=HOLD_ALERT, payload=payload)
-    audit_record(
-        actor=actor,
-        action="blocking.hold_alert.create",
-        target=alert,
-        purpose="golden-hour hold alert",
-        after={"bank": bank.code, "amount": str(alert.amount)},
-    )
-    return alert
 
 
 def _retry_delay(attempts: int) -> timedelta:
@@ -97,7 +125,7 @@ def _claim_due(now: datetime, limit: int) -> list[OutboxMessage]:
         delivered_at__isnull=True, failed_at__isnull=True, next_attempt_at__lte=now
     ).order_by("next_attempt_at", "id")
     if connection.features.has_select_for_update_skip_locked:
-        due = due.select_for_update(skip_locked=True)
+        due = due.select_for_update(skip_locked=True, of=("self",))
     return list(due.select_related("recipient")[:limit])
 
 

@@ -73,10 +73,6 @@ class ReportQuerySet(models.QuerySet["Report"]):
 class Report(TimeStampedModel, PublicIdentifierModel):
     """One fraud incident as reported, possibly by several sources (victim, bank, telecom)."""
 
-    # NULL until the row has its id (the number is derived from it); unique once set.
-    tracking_number = models.CharField(  # noqa: DJ001
-        _("tracking number"), max_length=20, unique=True, null=True
-    )
     tracking_secret_digest = models.CharField(max_length=64, editable=False)
     channel = models.CharField(_("first channel"), max_length=20, choices=Channel.choices)
     status = models.CharField(
@@ -131,7 +127,24 @@ class Report(TimeStampedModel, PublicIdentifierModel):
         indexes: ClassVar = [models.Index(fields=["department", "status", "-priority"])]
 
     def __str__(self) -> str:
-        return self.tracking_number or str(self.public_id)
+        return self.tracking_number
+
+    @property
+    def tracking_number(self) -> str:
+        """What the reporter writes down: the year received and the row's number, "26-0001234".
+
+        Derived, not stored, so bulk intake needs no second write per report.
+        """
+        if self.pk is None:
+            return ""
+        return f"{self.received_at:%y}-{self.pk:07d}"
+
+    @staticmethod
+    def pk_from_tracking_number(tracking_number: str) -> int | None:
+        year, _separator, number = tracking_number.partition("-")
+        if len(year) != 2 or not year.isdigit() or not number.isdigit() or len(number) > 12:
+            return None
+        return int(number)
 
     @staticmethod
     def digest_secret(secret: str) -> str:

@@ -93,7 +93,12 @@ def report_input(row: dict[str, Any], shift: timedelta, seed: int) -> report_ser
 
 
 def world_load(
-    directory: Path, *, seed: int, progress: Any = None, now: datetime | None = None
+    directory: Path,
+    *,
+    seed: int,
+    progress: Any = None,
+    now: datetime | None = None,
+    batch_size: int = 500,
 ) -> LoadSummary:
     """Submit every report of the world in ``directory``; deliver the hold alerts it raised."""
     path = directory / "reports.jsonl"
@@ -109,25 +114,29 @@ def world_load(
     shift = (now or timezone.now()) - timedelta(minutes=3) - newest
     organisations = {organisation.code: organisation for organisation in Organisation.objects.all()}
     actor = SystemActor("simulate --load")
-    for row in sorted(rows, key=lambda item: item["submitted_at"]):
-        reporter = row.get("reporter") or {}
-        try:
-            submitted = report_services.report_submit(
-                actor=actor,
-                channel=CHANNELS[row["channel"]],
+    ordered = sorted(rows, key=lambda item: item["submitted_at"])
+    for start in range(0, len(ordered), batch_size):
+        batch = ordered[start : start + batch_size]
+        items = [
+            report_services.IntakeItem(
                 data=report_input(row, shift, seed),
-                source_organisation=organisations.get(reporter.get("organisation") or ""),
+                channel=CHANNELS[row["channel"]],
+                source_organisation=organisations.get(
+                    (row.get("reporter") or {}).get("organisation") or ""
+                ),
                 received_at=_parse_time(row["submitted_at"], shift),
             )
-        except report_services.ReportInvalid as error:
-            summary.invalid += 1
-            summary.reasons.update(error.errors.keys())
-        else:
-            if submitted.is_duplicate:
+            for row in batch
+        ]
+        for outcome in report_services.report_submit_many(actor=actor, items=items):
+            if isinstance(outcome, report_services.ReportInvalid):
+                summary.invalid += 1
+                summary.reasons.update(outcome.errors.keys())
+            elif outcome.is_duplicate:
                 summary.merged += 1
             else:
                 summary.created += 1
         if progress is not None:
-            progress(1)
+            progress(len(batch))
     summary.alerts_delivered = blocking_services.outbox_deliver_due(limit=100_000)
     return summary

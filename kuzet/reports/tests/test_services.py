@@ -256,7 +256,7 @@ def test_a_failure_midway_leaves_nothing_behind(submit, monkeypatch):
     def broken(**kwargs):
         raise DatabaseError("outbox unavailable")
 
-    monkeypatch.setattr(blocking_services, "outbox_enqueue", broken)
+    monkeypatch.setattr(blocking_services, "hold_alerts_create", broken)
     with pytest.raises(DatabaseError):
         submit(to_account=KASPI_IBAN)
     assert Report.objects.count() == 0

@@ -1,0 +1,48 @@
+"""Report services: intake (``intake``) and what follows it (``casework``).
+
+Import from here: ``from kuzet.reports import services`` then ``services.report_submit(...)``.
+"""
+
+from kuzet.reports.services.casework import (
+    attachment_store,
+    evidence_path,
+    report_add_reporter_message,
+    report_change_status,
+    report_find_by_secret,
+    report_message_reporter,
+    report_register,
+)
+from kuzet.reports.services.intake import (
+    AttachmentInput,
+    IntakeItem,
+    ReportInput,
+    ReportInvalid,
+    SubmittedReport,
+    TransferInput,
+    identifier_hash,
+    replace_input,
+    report_submit,
+    report_submit_many,
+    validate,
+)
+
+__all__ = [
+    "AttachmentInput",
+    "IntakeItem",
+    "ReportInput",
+    "ReportInvalid",
+    "SubmittedReport",
+    "TransferInput",
+    "attachment_store",
+    "evidence_path",
+    "identifier_hash",
+    "replace_input",
+    "report_add_reporter_message",
+    "report_change_status",
+    "report_find_by_secret",
+    "report_message_reporter",
+    "report_register",
+    "report_submit",
+    "report_submit_many",
+    "validate",
+]

@@ -1,0 +1,197 @@
+"""After intake: the reporter's tracking, messages, ERDR registration, status, attachments."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kuzet import indicators
+from kuzet.audit.services import audit_record
+from kuzet.blocking import services as blocking_services
+from kuzet.reports.models import (
+    Attachment,
+    Report,
+    ReporterContact,
+    ReporterMessage,
+    ReportIndicator,
+    ReportStatus,
+    StatusChange,
+)
+from kuzet.reports.services.intake import (
+    AttachmentInput,
+    ReportInvalid,
+    clean_text,
+    indicators_add,
+)
+
+
+def evidence_path(sha256: str, *, preview: bool = False) -> Path:
+    """Content-addressed location of an attachment (or its preview) under MEDIA_ROOT."""
+    name = f"{sha256}.preview" if preview else sha256
+    return Path(settings.MEDIA_ROOT) / "evidence" / sha256[:2] / name
+
+
+def attachment_store(
+    *, report: Report, upload: AttachmentInput, added_by_reporter: bool
+) -> Attachment:
+    """Write an inspected upload and record it on the report.
+
+    Files are written before the row commits; a file whose row never committed is an orphan
+    that nothing refers to and nothing serves (a sweeper removes it later).
+    """
+    inspected = upload.inspected
+    original = evidence_path(inspected.sha256)
+    original.parent.mkdir(parents=True, exist_ok=True)
+    if not original.exists():
+        temporary = original.with_suffix(".partial")
+        temporary.write_bytes(upload.data)
+        temporary.replace(original)
+    if inspected.preview is not None:
+        evidence_path(inspected.sha256, preview=True).write_bytes(inspected.preview)
+    return Attachment.objects.create(
+        report=report,
+        sha256=inspected.sha256,
+        safe_name=inspected.safe_name,
+        content_type=inspected.content_type,
+        size=inspected.size,
+        has_preview=inspected.preview is not None,
+        preview_content_type=inspected.preview_content_type or "",
+        added_by_reporter=added_by_reporter,
+    )
+
+
+# ---------------------------------------------------------------- telling the reporter
+
+
+def _notify_reporter(report: Report, event: str) -> None:
+    """Queue a short message to the reporter, in their language, if they left a contact.
+
+    It goes through the outbox like every outgoing message: nothing is sent from the request.
+    """
+    contact = ReporterContact.objects.filter(report=report).first()
+    if contact is None or not (contact.phone or contact.email):
+        return
+    with translation.override(report.language):
+        status = str(ReportStatus(report.status).label)
+        text = {
+            "status": _("Report %(number)s: %(status)s. Details on your tracking page.")
+            % {"number": report.tracking_number, "status": status},
+            "message": _("Report %(number)s: the officer sent you a message on your tracking page.")
+            % {"number": report.tracking_number},
+        }[event]
+    blocking_services.outbox_enqueue(
+        recipient=None,
+        kind="reporter_notification",
+        payload={
+            "report": report.tracking_number,
+            "phone": contact.phone,
+            "email": contact.email,
+            "language": report.language,
+            "text": text,
+        },
+    )
+
+
+# ---------------------------------------------------------------- after intake
+
+
+def report_find_by_secret(*, tracking_number: str, secret: str) -> Report | None:
+    """The reporter's own report, by tracking number and secret (constant-time comparison)."""
+    pk = Report.pk_from_tracking_number(tracking_number)
+    report = Report.objects.filter(pk=pk).first() if pk is not None else None
+    if report is not None and report.tracking_number != tracking_number:
+        report = None
+    if (
+        report is None
+        or not report.tracking_secret_digest
+        or not secrets.compare_digest(report.tracking_secret_digest, Report.digest_secret(secret))
+    ):
+        return None
+    return report
+
+
+def report_add_reporter_message(*, report: Report, body: str) -> ReporterMessage:
+    """The reporter adds information to their report from the tracking page."""
+    body = clean_text(body, 5000)
+    if not body:
+        raise ReportInvalid({"body": _("Write the information you want to add.")})
+    with transaction.atomic():
+        message = ReporterMessage.objects.create(
+            report=report, direction=ReporterMessage.Direction.FROM_REPORTER, body=body
+        )
+        extracted = indicators.extract(body)
+        if extracted:
+            indicators_add(report, extracted, ReportIndicator.Source.EXTRACTED)
+        audit_record(
+            actor=None, actor_label="reporter", action="reports.message.add", target=report
+        )
+    return message
+
+
+def report_message_reporter(*, actor: Any, report: Report, body: str) -> ReporterMessage:
+    """An officer writes to the reporter (shown on the tracking page)."""
+    body = clean_text(body, 5000)
+    if not body:
+        raise ReportInvalid({"body": _("Write a message.")})
+    with transaction.atomic():
+        message = ReporterMessage.objects.create(
+            report=report,
+            direction=ReporterMessage.Direction.TO_REPORTER,
+            body=body,
+            author_label=actor.get_username() if hasattr(actor, "get_username") else "",
+        )
+        audit_record(actor=actor, action="reports.message.send", target=report)
+        _notify_reporter(report, "message")
+    return message
+
+
+def report_register(*, actor: Any, report: Report, erdr_number: str) -> Report:
+    """Record the ERDR registration: the report becomes a criminal case's first document."""
+    erdr_number = erdr_number.strip()
+    if not erdr_number or len(erdr_number) > 30 or not erdr_number.replace("-", "").isalnum():
+        raise ReportInvalid(
+            {"erdr_number": _("Give the ERDR number as issued (digits and letters).")}
+        )
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        before = {"status": report.status, "erdr_number": report.erdr_number}
+        report.status = ReportStatus.REGISTERED
+        report.erdr_number = erdr_number
+        report.registered_at = timezone.now()
+        report.save(update_fields=["status", "erdr_number", "registered_at", "updated_at"])
+        StatusChange.objects.create(report=report, status=ReportStatus.REGISTERED)
+        _notify_reporter(report, "status")
+        audit_record(
+            actor=actor,
+            action="reports.report.register",
+            target=report,
+            before=before,
+            after={"status": report.status, "erdr_number": erdr_number},
+        )
+    return report
+
+
+def report_change_status(*, actor: Any, report: Report, status: str, note: str = "") -> Report:
+    if status not in ReportStatus.values or status == ReportStatus.REGISTERED:
+        raise ReportInvalid({"status": _("Pick a status; registration needs an ERDR number.")})
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        before = {"status": report.status}
+        report.status = status
+        report.save(update_fields=["status", "updated_at"])
+        StatusChange.objects.create(report=report, status=status, note=clean_text(note, 500))
+        _notify_reporter(report, "status")
+        audit_record(
+            actor=actor,
+            action="reports.report.status",
+            target=report,
+            before=before,
+            after={"status": status},
+        )
+    return report
