@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PYTHON := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install assets messages demo serve test test-sqlite test-postgresql check fmt schema bench-indicators clean
+.PHONY: help install assets messages demo test check fmt schema bench-indicators bench-intake clean
 
 help:            ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -58,6 +58,9 @@ schema: install  ## Regenerate docs/api/openapi.json
 bench-indicators: install  ## Indicator engine against ioc-finder, iocextract, iocsearcher
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[bench]'
 	$(PYTHON) benchmarks/indicators/run.py
+
+bench-intake: install  ## The medium world through the partner API, on SQLite and PostgreSQL
+	$(PYTHON) benchmarks/intake/run.py --scale medium
 
 clean:  ## Remove the virtual environment, node_modules and var/
 	rm -rf $(VENV) node_modules var kuzet/static/vendor

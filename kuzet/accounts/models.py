@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kuzet import reference
 from kuzet.core.actors import actor_has_capability, actor_organisation
 from kuzet.core.models import PublicIdentifierModel, TimeStampedModel
 
@@ -129,8 +130,7 @@ ROLES_BY_KIND: dict[str, frozenset[str]] = {
 
 def localised(values: dict[str, str], language: str | None = None) -> str:
     """Pick the kk/ru/en form for the active language, falling back to Russian then English."""
-    language = (language or get_language() or "ru")[:2]
-    return values.get(language) or values.get("ru") or values.get("en") or ""
+    return reference.label_in(values, language or get_language() or "ru")
 
 
 class Region(models.Model):

@@ -55,11 +55,18 @@ class AlertRequest:
     minutes_since_transfer: int
 
 
-def hold_alerts_create(*, actor: Any, requests: list[AlertRequest]) -> list[HoldAlert]:
+def hold_alerts_create(
+    *,
+    actor: Any,
+    requests: list[AlertRequest],
+    audit_entries: list[PendingEntry] | None = None,
+) -> list[HoldAlert]:
     """Alert receiving banks that money just arrived from fraud victims (one write per table).
 
     Called by report intake inside its transaction. Each payload carries what the bank needs to
-    find and hold the money, and the legal basis; it is delivered through the outbox.
+    find and hold the money, and the legal basis; it is delivered through the outbox. A caller
+    that writes its own audit entries last (to hold the chain's lock as briefly as possible)
+    passes ``audit_entries`` and the alerts' entries are added to it instead of written here.
     """
     alerts = [
         HoldAlert(
@@ -85,18 +92,19 @@ def hold_alerts_create(*, actor: Any, requests: list[AlertRequest]) -> list[Hold
             for alert, request in zip(alerts, requests, strict=True)
         ]
     )
-    audit_record_many(
-        actor=actor,
-        entries=[
-            PendingEntry(
-                action="blocking.hold_alert.create",
-                target=alert,
-                purpose="golden-hour hold alert",
-                after={"bank": alert.bank.code, "amount": str(alert.amount)},
-            )
-            for alert in alerts
-        ],
-    )
+    entries = [
+        PendingEntry(
+            action="blocking.hold_alert.create",
+            target=alert,
+            purpose="golden-hour hold alert",
+            after={"bank": alert.bank.code, "amount": str(alert.amount)},
+        )
+        for alert in alerts
+    ]
+    if audit_entries is not None:
+        audit_entries.extend(entries)
+    else:
+        audit_record_many(actor=actor, entries=entries)
     return alerts
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "Region",
     "Scheme",
     "bank_by_iban_code",
+    "label_in",
     "banks",
     "mobile_operators",
     "operator_by_prefix",
@@ -125,6 +126,11 @@ def _banks_by_iban_code() -> dict[str, Bank]:
 @cache
 def _operators_by_prefix() -> dict[str, MobileOperator]:
     return {prefix: operator for operator in mobile_operators() for prefix in operator.prefixes}
+
+
+def label_in(values: dict[str, str], language: str) -> str:
+    """The kk/ru/en form of a label, falling back to Russian then English."""
+    return values.get(language[:2]) or values.get("ru") or values.get("en") or ""
 
 
 def bank_by_iban_code(code: str) -> Bank | None:

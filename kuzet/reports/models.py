@@ -12,8 +12,10 @@ import hashlib
 from typing import ClassVar
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kuzet import reference
 from kuzet.core.actors import actor_organisation
 from kuzet.core.models import PublicIdentifierModel, TimeStampedModel
 
@@ -138,6 +140,14 @@ class Report(TimeStampedModel, PublicIdentifierModel):
         if self.pk is None:
             return ""
         return f"{self.received_at:%y}-{self.pk:07d}"
+
+    @property
+    def scheme_label(self) -> str:
+        """The scheme in the reader's language (the code is kept for machines)."""
+        for scheme in reference.schemes():
+            if scheme.code == self.scheme:
+                return reference.label_in(scheme.label, get_language() or "ru")
+        return self.scheme
 
     @staticmethod
     def pk_from_tracking_number(tracking_number: str) -> int | None:

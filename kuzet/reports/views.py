@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -193,11 +194,22 @@ def staff_report(request: HttpRequest) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     """The department's queue: golden-hour reports first, then by priority; the 24-hour
     registration clock on every row."""
+    now = timezone.now()
+    # Urgent: the money left within the golden hour and the report is still fresh enough for a
+    # hold to catch it. Old golden-hour reports keep their priority but not the top of the queue.
+    urgent_since = now - timedelta(minutes=2 * settings.GOLDEN_HOUR_MINUTES)
     reports = (
         Report.objects.visible_to(request.user)
         .select_related("department", "region")
-        .annotate(alert_count=Count("hold_alerts"))
-        .order_by("-is_golden_hour", "-priority", "created_at")
+        .annotate(
+            alert_count=Count("hold_alerts"),
+            is_urgent=Case(
+                When(is_golden_hour=True, received_at__gte=urgent_since, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("-is_urgent", "-priority", "received_at")
     )
     status = request.GET.get("status", "open")
     if status == "open":
@@ -211,7 +223,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     elif status in ReportStatus.values:
         reports = reports.filter(status=status)
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
-    now = timezone.now()
     overdue = Report.objects.visible_to(request.user).filter(
         Q(status=ReportStatus.SUBMITTED) | Q(status=ReportStatus.UNDER_REVIEW),
         registration_due_at__lt=now,

@@ -640,15 +640,18 @@ class _Batch:
         )
         for index, item, result, report, secret in new:
             data = result.data
-            contacts.append(
-                ReporterContact(
-                    report=report,
-                    name=clean_text(data.reporter_name, 200),
-                    phone=result.contact_phone,
-                    email=data.reporter_email.strip()[:254],
-                    contact_hash=contact_hash(result.contact_key) if result.contact_key else "",
+            name = clean_text(data.reporter_name, 200)
+            if name or result.contact_key:
+                # A partner's report usually names no reporter: no empty restricted row then.
+                contacts.append(
+                    ReporterContact(
+                        report=report,
+                        name=name,
+                        phone=result.contact_phone,
+                        email=data.reporter_email.strip()[:254],
+                        contact_hash=contact_hash(result.contact_key) if result.contact_key else "",
+                    )
                 )
-            )
             sources.append(self._source(item, report))
             statuses.append(StatusChange(report=report, status=ReportStatus.SUBMITTED))
             for transfer_input, found in zip(data.transfers, result.targets, strict=False):
@@ -685,9 +688,11 @@ class _Batch:
         StatusChange.objects.bulk_create(statuses)
         ReportTransfer.objects.bulk_create([transfer for *_, transfer in transfers])
         ReportIndicator.objects.bulk_create(indicator_rows)
-        audit_record_many(actor=self.actor, entries=audit, client_address=self.client_address)
-        self._alert_banks(transfers)
+        self._alert_banks(transfers, audit)
         self._store_attachments(new)
+        # Last: the audit chain is locked from here to the commit, so concurrent batches wait
+        # for each other only this long.
+        audit_record_many(actor=self.actor, entries=audit, client_address=self.client_address)
 
     def _source(self, item: IntakeItem, report: Report) -> ReportSource:
         return ReportSource(
@@ -744,7 +749,9 @@ class _Batch:
             )
         return rows
 
-    def _alert_banks(self, transfers: list[tuple[int, Report, ReportTransfer]]) -> None:
+    def _alert_banks(
+        self, transfers: list[tuple[int, Report, ReportTransfer]], audit: list[PendingEntry]
+    ) -> None:
         """Golden hour: tell each receiving bank at once (through the outbox)."""
         requests: list[tuple[int, blocking_services.AlertRequest]] = []
         for index, report, transfer in transfers:
@@ -768,7 +775,9 @@ class _Batch:
                 )
             )
         alerts = blocking_services.hold_alerts_create(
-            actor=self.actor, requests=[request for _index, request in requests]
+            actor=self.actor,
+            requests=[request for _index, request in requests],
+            audit_entries=audit,
         )
         for (index, _request), alert in zip(requests, alerts, strict=True):
             result = self.results[index]
