@@ -133,6 +133,21 @@ def _edit_distance_at_most(first: str, second: str, limit: int) -> bool:
     """Whether the optimal-string-alignment (Damerau) distance is <= limit."""
     if abs(len(first) - len(second)) > limit:
         return False
+    # A cheap lower bound first: an insertion, deletion or substitution changes at most one
+    # character on each side of the two strings' letter counts (a transposition changes none),
+    # so the distance is at least the larger count of letters one string has and the other
+    # lacks. Most labels differ from a brand in far more letters than the limit.
+    unmatched = list(second)
+    missing_from_second = 0
+    for character in first:
+        if character in unmatched:
+            unmatched.remove(character)
+        else:
+            missing_from_second += 1
+            if missing_from_second > limit:
+                return False
+    if len(unmatched) > limit:
+        return False
     previous_previous: list[int] = []
     previous = list(range(len(second) + 1))
     for i in range(1, len(first) + 1):

@@ -12,9 +12,10 @@ public-suffix lookup run once per distinct host (cached).
 
 from __future__ import annotations
 
-import contextlib
 import re
+import time
 from collections.abc import Callable
+from functools import lru_cache
 from types import MappingProxyType
 
 from kuzet.indicators.identifiers import (
@@ -151,6 +152,45 @@ _IMEI_REPORTING_BODIES = frozenset(
 )  # fmt: skip
 
 
+# Validation results are cached per candidate string: every validator is a pure function of
+# its candidate (IIN's "not born in the future" also of today's date: the caches are emptied
+# when the Kazakh date changes, see ``extract``), and real traffic repeats the same phones,
+# cards, hosts and wallets constantly. A hit skips the checksums, the registry look-ups and the
+# look-alike search. The cached ``Validated`` objects are shared between indicators, which
+# only ever expose their details through a read-only ``MappingProxyType``.
+_CACHE_SIZE = 16384
+
+# The Kazakh calendar day (UTC+5) the number caches were filled on.
+_KAZAKH_UTC_OFFSET_SECONDS = 5 * 3600
+_cache_day = [0]
+
+
+def _cached(validator: Callable[[str], Validated]) -> Callable[[str], Validated | None]:
+    """``validator`` with its answers cached per candidate; None for an invalid candidate."""
+
+    @lru_cache(maxsize=_CACHE_SIZE)
+    def checked(candidate: str) -> Validated | None:
+        try:
+            return validator(candidate)
+        except InvalidIndicator:
+            return None
+
+    return checked
+
+
+_checked_domain = _cached(validate_domain)
+_checked_email = _cached(validate_email)
+_checked_ip = _cached(validate_ip)
+_checked_crypto_wallet = _cached(validate_crypto_wallet)
+_checked_card_partial = _cached(validate_card_partial)
+_checked_iban = _cached(validate_iban)
+_checked_whatsapp_link = _cached(validate_whatsapp_link)
+_checked_handle = _cached(validate_messenger_handle)
+_checked_instagram_handle = _cached(
+    lambda candidate: validate_messenger_handle(candidate, default_platform="instagram")
+)
+
+
 class _Collector:
     """Appends indicators found in one normalised text, mapping offsets back to the input."""
 
@@ -190,8 +230,12 @@ def _trim_url(text: str) -> str:
     return text
 
 
-def _add_host(collector: _Collector, url_text: str, url_start: int, validated: Validated) -> None:
-    """The domain or IP address inside a URL, with the host's own offsets."""
+# A URL's own indicator, then its host's (domain or IP) with offsets into the URL, if any.
+_UrlOutcome = tuple[Validated, tuple[IndicatorType, Validated, int, int] | None]
+
+
+def _host_of(url_text: str, validated: Validated) -> tuple[IndicatorType, Validated, int, int]:
+    """The domain or IP address inside a URL, with the host's own offsets into ``url_text``."""
     scheme_end = url_text.find("://") + 3 if "://" in url_text[:20] else 0
     found = AUTHORITY_END.search(url_text, scheme_end)
     authority_end = found.start() if found is not None else len(url_text)
@@ -204,11 +248,9 @@ def _add_host(collector: _Collector, url_text: str, url_start: int, validated: V
         colon = url_text.find(":", host_start, authority_end)
         if colon >= 0:
             host_end = colon
-    start = url_start + host_start
-    end = url_start + host_end
     if validated.details["host_kind"] == "ip":
-        collector.add(IndicatorType.IP, validate_ip(url_text[host_start:host_end]), start, end)
-        return
+        address = validate_ip(url_text[host_start:host_end])
+        return IndicatorType.IP, address, host_start, host_end
     # The URL validator has already resolved the host: reuse its answer.
     details = validated.details
     domain = Validated(
@@ -216,18 +258,30 @@ def _add_host(collector: _Collector, url_text: str, url_start: int, validated: V
         {"host": details["host"], "lookalike_of": details["lookalike_of"]},
         bool(details.get("mixed_script")),
     )
-    collector.add(IndicatorType.DOMAIN, domain, start, end)
+    return IndicatorType.DOMAIN, domain, host_start, host_end
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _checked_url(url_text: str) -> _UrlOutcome | None:
+    try:
+        validated = validate_url(url_text)
+    except InvalidIndicator:
+        return None
+    try:
+        return validated, _host_of(url_text, validated)
+    except InvalidIndicator:
+        return validated, None
 
 
 def _url(collector: _Collector, match: re.Match[str], text: str) -> int:
     url_text = _trim_url(match.group())
     start = match.start()
-    try:
-        validated = validate_url(url_text)
+    outcome = _checked_url(url_text)
+    if outcome is not None:
+        validated, host = outcome
         collector.add(IndicatorType.URL, validated, start, start + len(url_text))
-        _add_host(collector, url_text, start, validated)
-    except InvalidIndicator:
-        pass
+        if host is not None:
+            collector.add(host[0], host[1], start + host[2], start + host[3])
     return start + max(len(url_text), 1)
 
 
@@ -240,39 +294,35 @@ def _domain(collector: _Collector, match: re.Match[str], text: str) -> int:
     host = candidate.split(":", 1)[0]
     if host.rsplit(".", 1)[-1].lower() in _FILE_EXTENSION_SUFFIXES:
         return match.end()
-    with contextlib.suppress(InvalidIndicator):
-        collector.add(IndicatorType.DOMAIN, validate_domain(host), start, start + len(host))
+    validated = _checked_domain(host)
+    if validated is not None:
+        collector.add(IndicatorType.DOMAIN, validated, start, start + len(host))
     return match.end()
 
 
 def _email(collector: _Collector, match: re.Match[str], text: str) -> int:
-    with contextlib.suppress(InvalidIndicator):
-        collector.add(
-            IndicatorType.EMAIL, validate_email(match.group()), match.start(), match.end()
-        )
+    validated = _checked_email(match.group())
+    if validated is not None:
+        collector.add(IndicatorType.EMAIL, validated, match.start(), match.end())
     return match.end()
 
 
 def _messenger(collector: _Collector, match: re.Match[str], text: str) -> int:
     candidate = match.group().rstrip(".")
-    try:
-        validated = validate_messenger_handle(candidate)
+    validated = _checked_handle(candidate)
+    if validated is not None:
         collector.add(
             IndicatorType.MESSENGER_HANDLE, validated, match.start(), match.start() + len(candidate)
         )
-    except InvalidIndicator:
-        pass
     return match.end()
 
 
 def _whatsapp(collector: _Collector, match: re.Match[str], text: str) -> int:
     candidate = match.group()
     digits_start = max(candidate.rfind("/"), candidate.rfind("=")) + 1
-    try:
-        validated = validate_whatsapp_link(candidate[digits_start:])
+    validated = _checked_whatsapp_link(candidate[digits_start:])
+    if validated is not None:
         collector.add(IndicatorType.PHONE, validated, match.start() + digits_start, match.end())
-    except InvalidIndicator:
-        pass
     return match.end()
 
 
@@ -280,12 +330,12 @@ def _handle(collector: _Collector, match: re.Match[str], text: str) -> int:
     candidate = match.group().rstrip(".")
     start = match.start()
     context = text[max(0, start - 40) : start]
-    platform = "instagram" if _INSTAGRAM_CONTEXT.search(context) else "telegram"
-    try:
-        validated = validate_messenger_handle(candidate, default_platform=platform)
+    if _INSTAGRAM_CONTEXT.search(context):
+        validated = _checked_instagram_handle(candidate)
+    else:
+        validated = _checked_handle(candidate)
+    if validated is not None:
         collector.add(IndicatorType.MESSENGER_HANDLE, validated, start, start + len(candidate))
-    except InvalidIndicator:
-        pass
     return match.end()
 
 
@@ -305,11 +355,8 @@ def _iban(collector: _Collector, match: re.Match[str], text: str) -> int:
                     end = index + 1
                     break
         if end and (end == len(candidate) or candidate[end] == " "):
-            try:
-                validated = validate_iban(candidate[:end])
-            except InvalidIndicator:
-                pass
-            else:
+            validated = _checked_iban(candidate[:end])
+            if validated is not None:
                 collector.add(IndicatorType.IBAN, validated, start, start + end)
                 return start + end
     # Not an IBAN: "TZ93EH…" may still be a TRON wallet.
@@ -320,30 +367,23 @@ def _iban(collector: _Collector, match: re.Match[str], text: str) -> int:
 
 
 def _crypto(collector: _Collector, match: re.Match[str], text: str) -> int:
-    with contextlib.suppress(InvalidIndicator):
-        collector.add(
-            IndicatorType.CRYPTO_WALLET,
-            validate_crypto_wallet(match.group()),
-            match.start(),
-            match.end(),
-        )
+    validated = _checked_crypto_wallet(match.group())
+    if validated is not None:
+        collector.add(IndicatorType.CRYPTO_WALLET, validated, match.start(), match.end())
     return match.end()
 
 
 def _ip(collector: _Collector, match: re.Match[str], text: str) -> int:
-    with contextlib.suppress(InvalidIndicator):
-        collector.add(IndicatorType.IP, validate_ip(match.group()), match.start(), match.end())
+    validated = _checked_ip(match.group())
+    if validated is not None:
+        collector.add(IndicatorType.IP, validated, match.start(), match.end())
     return match.end()
 
 
 def _partial(collector: _Collector, match: re.Match[str], text: str) -> int:
-    with contextlib.suppress(InvalidIndicator):
-        collector.add(
-            IndicatorType.CARD_PARTIAL,
-            validate_card_partial(match.group()),
-            match.start(),
-            match.end(),
-        )
+    validated = _checked_card_partial(match.group())
+    if validated is not None:
+        collector.add(IndicatorType.CARD_PARTIAL, validated, match.start(), match.end())
     return match.end()
 
 
@@ -356,15 +396,20 @@ def _is_card_grouping(lengths: list[int]) -> bool:
     return lengths in ([4, 6, 5], [4, 6, 4])
 
 
+class _NeedsContext(Exception):
+    """The run's answer depends on the words before it (an IMEI keyword), which were not given."""
+
+
 def _number_candidate(
     digits: str,
     lengths: list[int],
     *,
     international: bool,
-    text: str,
-    at: int,
+    context: str | None,
     at_run_start: bool = True,
 ) -> tuple[IndicatorType, Validated] | None:
+    """``context`` is the text up to the candidate's first digit (its last 30 characters are
+    searched for an IMEI keyword), or None to raise ``_NeedsContext`` when it would be read."""
     total = len(digits)
     try:
         if international:
@@ -379,15 +424,14 @@ def _number_candidate(
             if digits[4] in "456":
                 return IndicatorType.BIN, validate_bin(digits)
             return IndicatorType.IIN, validate_iin(digits)
-        if (
-            total == 15
-            and digits[:2] in _IMEI_REPORTING_BODIES
-            and (
-                (len(lengths) == 1 and digits[:2] not in ("34", "37"))
-                or _IMEI_CONTEXT.search(text, max(0, at - 30), at) is not None
-            )
-        ):
-            return IndicatorType.IMEI, validate_imei(digits)
+        if total == 15 and digits[:2] in _IMEI_REPORTING_BODIES:
+            is_imei = len(lengths) == 1 and digits[:2] not in ("34", "37")
+            if not is_imei:
+                if context is None:
+                    raise _NeedsContext
+                is_imei = _IMEI_CONTEXT.search(context, max(0, len(context) - 30)) is not None
+            if is_imei:
+                return IndicatorType.IMEI, validate_imei(digits)
         if 13 <= total <= 19 and _is_card_grouping(lengths):
             return IndicatorType.CARD, validate_card(digits)
     except InvalidIndicator:
@@ -395,27 +439,28 @@ def _number_candidate(
     return None
 
 
-def _number(collector: _Collector, match: re.Match[str], text: str) -> int:
-    run_start = match.start()
-    run_end = match.end()
-    if run_end - run_start < 10:
-        # Fewer than ten characters cannot hold the ten digits of the shortest identifier:
-        # amounts, dates and order numbers leave here.
-        return run_end
-    run = match.group()
+# (type, validated value, start, end) of each indicator in a number run, offsets into the run.
+_Segments = tuple[tuple[IndicatorType, Validated, int, int], ...]
+
+
+def _segment_run(run: str, context: str | None) -> _Segments:
+    """The indicators in one run of digit groups (``8 (701) 123-45-67``, ``4400 4301 …``).
+
+    Depends only on the run and, for 15-digit IMEI candidates, on ``context`` (the text before
+    the run); raises ``_NeedsContext`` when that is needed and None was given.
+    """
     if run.isdigit():
         # One unbroken group of digits, the most common shape: no segmentation needed.
-        found = _number_candidate(run, [len(run)], international=False, text=text, at=run_start)
-        if found is not None:
-            collector.add(found[0], found[1], run_start, run_end)
-        return run_end
-    groups = [(found.start(), found.end()) for found in _DIGITS.finditer(text, run_start, run_end)]
-    has_plus = text[run_start] == "+"
+        found = _number_candidate(run, [len(run)], international=False, context=context)
+        return () if found is None else ((found[0], found[1], 0, len(run)),)
+    groups = [(found.start(), found.end()) for found in _DIGITS.finditer(run)]
+    has_plus = run[0] == "+"
     count = len(groups)
     all_lengths = [end - start for start, end in groups]
     # A run printed like a card (4-4-4-4) that is not a valid card is a mistyped or fake card:
     # its middle groups are not a phone, and "0064 …" inside it is not an international prefix.
     card_shaped = count >= 3 and _is_card_grouping(all_lengths)
+    segments: list[tuple[IndicatorType, Validated, int, int]] = []
     index = 0
     while index < count:
         if index > 0 and card_shaped:
@@ -428,14 +473,14 @@ def _number(collector: _Collector, match: re.Match[str], text: str) -> int:
                 break
             if total < 10:
                 continue
-            lengths = [end - start for start, end in groups[index : last + 1]]
-            digits = "".join(text[start:end] for start, end in groups[index : last + 1])
+            lengths = all_lengths[index : last + 1]
+            digits = "".join(run[start:end] for start, end in groups[index : last + 1])
+            candidate_start = groups[index][0]
             candidate = _number_candidate(
                 digits,
                 lengths,
                 international=has_plus and index == 0,
-                text=text,
-                at=groups[index][0],
+                context=None if context is None else context + run[:candidate_start],
                 at_run_start=index == 0,
             )
             if candidate is None:
@@ -449,9 +494,40 @@ def _number(collector: _Collector, match: re.Match[str], text: str) -> int:
             index += 1
             continue
         kind, validated, last = best
-        start = run_start if (has_plus and index == 0) else groups[index][0]
-        collector.add(kind, validated, start, groups[last][1])
+        start = 0 if (has_plus and index == 0) else groups[index][0]
+        segments.append((kind, validated, start, groups[last][1]))
         index = last + 1
+    return tuple(segments)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _run_segments(run: str) -> _Segments | None:
+    """``_segment_run`` for runs whose answer does not depend on the text before them; None
+    for the rare runs (15 digits in groups) that need an IMEI keyword check."""
+    try:
+        return _segment_run(run, None)
+    except _NeedsContext:
+        return None
+
+
+@lru_cache(maxsize=1024)
+def _run_segments_in_context(run: str, context: str) -> _Segments:
+    return _segment_run(run, context)
+
+
+def _number(collector: _Collector, match: re.Match[str], text: str) -> int:
+    run_start = match.start()
+    run_end = match.end()
+    if run_end - run_start < 10:
+        # Fewer than ten characters cannot hold the ten digits of the shortest identifier:
+        # amounts, dates and order numbers leave here.
+        return run_end
+    run = match.group()
+    segments = _run_segments(run)
+    if segments is None:
+        segments = _run_segments_in_context(run, text[max(0, run_start - 30) : run_start])
+    for kind, validated, start, end in segments:
+        collector.add(kind, validated, run_start + start, run_start + end)
     return run_end
 
 
@@ -516,6 +592,12 @@ def extract(text: str | bytes) -> list[Indicator]:
     if not isinstance(text, str):
         # Bytes from a file or socket: decode leniently rather than fail on one bad byte.
         text = text.decode("utf-8", errors="replace")
+    kazakh_day = int(time.time() + _KAZAKH_UTC_OFFSET_SECONDS) // 86400
+    if kazakh_day != _cache_day[0]:
+        # A cached IIN verdict ("born in the future") may change at Kazakh midnight.
+        _cache_day[0] = kazakh_day
+        _run_segments.cache_clear()
+        _run_segments_in_context.cache_clear()
     normalised = normalise(text)
     collector = _Collector(normalised)
     trigger_search = _TRIGGER.search
