@@ -6,15 +6,19 @@ Personas are built through the same services the demo uses, so invariants hold i
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kuzet.accounts import services
 from kuzet.accounts.middleware import AUTHENTICATED_AT_KEY
 from kuzet.accounts.models import Organisation, User
+from kuzet.reports import services as report_services
 from kuzet.testing import DEMO_PASSWORD, PERSONAS_BY_USERNAME
 
 
@@ -61,22 +65,28 @@ def make_persona(reference_data: None) -> Callable[[str], User]:
     return make
 
 
+def client_for(user: User) -> Client:
+    """A test client for any user with a device, signed in as if both factors had passed."""
+    import time  # noqa: PLC0415
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    device = TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(
+        user=user, name="test", confirmed=True
+    )
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session[AUTHENTICATED_AT_KEY] = time.time()
+    session.save()
+    return client
+
+
 @pytest.fixture
 def signed_in(make_persona: Callable[[str], User]) -> Callable[[str], Client]:
     """A test client for a persona, signed in as if both factors had passed."""
 
     def sign_in(username: str) -> Client:
-        user = make_persona(username)
-        client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        device = TOTPDevice.objects.get(user=user)
-        session = client.session
-        session["otp_device_id"] = device.persistent_id
-        import time  # noqa: PLC0415
-
-        session[AUTHENTICATED_AT_KEY] = time.time()
-        session.save()
-        return client
+        return client_for(make_persona(username))
 
     return sign_in
 
@@ -98,3 +108,38 @@ def api_token(reference_data: None) -> Callable[..., str]:
         return issued.token
 
     return issue
+
+
+@pytest.fixture
+def submit(reference_data: None) -> Callable[..., report_services.SubmittedReport]:
+    """Submit a report through the real intake service; a golden-hour transfer by default."""
+
+    def make(
+        *,
+        channel: str = "public_web",
+        minutes_ago: int | None = 10,
+        to_account: str = "KZ86125KZT5004100100",
+        amount: str = "150000",
+        source_organisation: Any = None,
+        **fields: Any,
+    ) -> report_services.SubmittedReport:
+        transfers: tuple[report_services.TransferInput, ...] = ()
+        if minutes_ago is not None:
+            transfers = (
+                report_services.TransferInput(
+                    amount=Decimal(amount),
+                    to_account=to_account,
+                    transferred_at=timezone.now() - timedelta(minutes=minutes_ago),
+                ),
+            )
+        data = report_services.ReportInput(
+            narrative=fields.pop("narrative", "Позвонили из «службы безопасности банка»."),
+            region_code=fields.pop("region_code", "KZ-75"),
+            transfers=fields.pop("transfers", transfers),
+            **fields,
+        )
+        return report_services.report_submit(
+            actor=None, channel=channel, data=data, source_organisation=source_organisation
+        )
+
+    return make

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("kuzet.accounts.urls")),
     path("audit/", include("kuzet.audit.urls")),
     path("", include("kuzet.reports.urls")),
+    path("inbox/", include("kuzet.blocking.urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -39,6 +39,7 @@ class Capability(StrEnum):
     VIEW_STATISTICS = "statistics.view"
     TAKE_REPORTS = "reports.take"  # record a report at the 102 line or the front desk
     VIEW_REPORTS = "reports.view"  # the department's queue and report files
+    VIEW_INBOX = "inbox.view"  # a partner's inbox of hold alerts
 
 
 class Role(models.TextChoices):
@@ -86,7 +87,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_REPORTS,
         }
     ),
-    Role.PARTNER_OFFICER: frozenset(),
+    Role.PARTNER_OFFICER: frozenset({Capability.VIEW_INBOX}),
     Role.FOREIGN_LIAISON: frozenset(),
     Role.AUDITOR: frozenset({Capability.VIEW_DIRECTORY, Capability.VIEW_AUDIT}),
     Role.STEERING_MEMBER: frozenset({Capability.VIEW_DIRECTORY, Capability.VIEW_STATISTICS}),

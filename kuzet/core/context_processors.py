@@ -21,6 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"label": _("Reports"), "url": reverse("reports:queue")})
     if user.has_capability("reports.take"):
         items.append({"label": _("New report"), "url": reverse("reports:staff_new")})
+    if user.has_capability("inbox.view"):
+        items.append({"label": _("Inbox"), "url": reverse("blocking:inbox")})
     if user.has_capability("audit.view"):
         items.append({"label": _("Audit log"), "url": reverse("audit:event_list")})
     items.append({"label": _("API for partners"), "url": reverse("api-1.0.0:openapi-view")})

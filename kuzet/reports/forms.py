@@ -193,6 +193,7 @@ class AddInformationForm(forms.Form):
     body = forms.CharField(
         label=_("Add information to your report"),
         max_length=5000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 

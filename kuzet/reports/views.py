@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -52,7 +53,7 @@ def _tracking_secret_for(submission_key: str) -> str:
     return digest[:32]
 
 
-def _inspect_attachments(request: HttpRequest, form: ReportForm) -> list[services.AttachmentInput]:
+def _inspect_attachments(request: HttpRequest, form: Form) -> list[services.AttachmentInput]:
     files = attachments_from(request.FILES)
     if len(files) > 5:
         form.add_error(None, _("Attach at most 5 files."))
@@ -163,9 +164,18 @@ def track(request: HttpRequest, tracking_number: str, secret: str) -> HttpRespon
     report = _own_report(tracking_number, secret)
     form = AddInformationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.report_add_reporter_message(report=report, body=form.cleaned_data["body"])
-        messages.success(request, _("Thank you. Your information was added to the report."))
-        return redirect("reports:track", tracking_number=tracking_number, secret=secret)
+        attachments = _inspect_attachments(request, form)
+        if form.is_valid():
+            try:
+                services.report_add_reporter_message(
+                    report=report, body=form.cleaned_data["body"], attachments=tuple(attachments)
+                )
+            except services.ReportInvalid as error:
+                for message in error.errors.values():
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Thank you. Your information was added to the report."))
+                return redirect("reports:track", tracking_number=tracking_number, secret=secret)
     return render(
         request,
         "reports/track.html",

@@ -116,20 +116,30 @@ def report_find_by_secret(*, tracking_number: str, secret: str) -> Report | None
     return report
 
 
-def report_add_reporter_message(*, report: Report, body: str) -> ReporterMessage:
-    """The reporter adds information to their report from the tracking page."""
+def report_add_reporter_message(
+    *, report: Report, body: str, attachments: tuple[AttachmentInput, ...] = ()
+) -> ReporterMessage | None:
+    """The reporter adds information or files to their report from the tracking page."""
     body = clean_text(body, 5000)
-    if not body:
-        raise ReportInvalid({"body": _("Write the information you want to add.")})
+    if not body and not attachments:
+        raise ReportInvalid({"body": _("Write the information you want to add, or attach a file.")})
     with transaction.atomic():
-        message = ReporterMessage.objects.create(
-            report=report, direction=ReporterMessage.Direction.FROM_REPORTER, body=body
-        )
-        extracted = indicators.extract(body)
-        if extracted:
-            indicators_add(report, extracted, ReportIndicator.Source.EXTRACTED)
+        message = None
+        if body:
+            message = ReporterMessage.objects.create(
+                report=report, direction=ReporterMessage.Direction.FROM_REPORTER, body=body
+            )
+            extracted = indicators.extract(body)
+            if extracted:
+                indicators_add(report, extracted, ReportIndicator.Source.EXTRACTED)
+        for upload in attachments:
+            attachment_store(report=report, upload=upload, added_by_reporter=True)
         audit_record(
-            actor=None, actor_label="reporter", action="reports.message.add", target=report
+            actor=None,
+            actor_label="reporter",
+            action="reports.message.add",
+            target=report,
+            after={"files": len(attachments), "text": bool(body)},
         )
     return message
 

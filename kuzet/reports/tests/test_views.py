@@ -249,3 +249,17 @@ def test_a_second_form_about_the_same_transfer_joins_the_first_report(client, re
     assert [source.narrative for source in report.sources.all()][
         1
     ] == "Это снова я, забыла добавить."
+
+
+def test_the_reporter_adds_a_screenshot_later(client, reference_data, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    location = client.post("/report/", form_data(client))["Location"]
+    track = location.replace("/receipt/", "/track/")
+    added = client.post(
+        track,
+        {"body": "", "attachments": [SimpleUploadedFile("later.png", png_with_location())]},
+    )
+    assert added.status_code == 302
+    assert Report.objects.get().attachments.get().safe_name == "later.png"
+    empty = client.post(track, {"body": ""})
+    assert empty.status_code == 400
