@@ -6,15 +6,14 @@ import csv
 import io
 import uuid
 from datetime import datetime
-from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest, JsonResponse
-from ninja import File, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
-from pydantic import AwareDatetime, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
 from kuzet.accounts import services as accounts_services
 from kuzet.accounts.access import get_visible_or_404
@@ -25,84 +24,13 @@ from kuzet.blocking import services as blocking_services
 from kuzet.blocking.models import PartnerInboxItem
 from kuzet.core.pagination import BoundedPagination
 from kuzet.reports import services
-from kuzet.reports.models import Report
+from kuzet.reports.models import Report, ReportImport
+from kuzet.reports.schemas import ReportIn
 
 router = Router(tags=["reports"])
 
 MAXIMUM_BULK_ROWS = 1000
 CHANNEL_BY_KIND = {"bank": "bank", "telecom": "telecom", "platform": "platform"}
-
-
-class TransferIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    amount: Decimal = Field(gt=0, max_digits=15, decimal_places=2, examples=["150000.00"])
-    currency: str = Field("KZT", pattern="^[A-Za-z]{3}$")
-    to_account: str = Field(
-        min_length=1,
-        max_length=200,
-        description="Receiving IBAN, card, phone or wallet",
-        examples=["KZ86125KZT5004100100"],
-    )
-    transferred_at: AwareDatetime | None = Field(None, examples=["2026-11-23T09:41:00+05:00"])
-    from_account: str = Field("", max_length=60, description="The victim's account (stored masked)")
-    sending_bank: str = Field("", max_length=32, description="Organisation code, e.g. KASPI")
-    receiving_bank: str = Field("", max_length=32, description="Organisation code when known")
-    reference: str = Field("", max_length=100, description="Your transaction reference")
-
-
-class ReportIn(Schema):
-    """A report from a partner. Unknown fields are refused, so nothing is silently dropped."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    external_reference: str = Field(
-        min_length=1,
-        max_length=100,
-        description="Your own id of this report; resending it returns the report already made",
-        examples=["HALYK-AF-2026-000123"],
-    )
-    narrative: str = Field("", max_length=20_000)
-    language: Literal["kk", "ru", "en"] = "ru"
-    scheme: str = Field("", max_length=40, examples=["fake_bank_security"])
-    contact_method: str = Field("", max_length=20)
-    occurred_at: AwareDatetime | None = None
-    region: str = Field("", max_length=5, description="ISO 3166-2:KZ, e.g. KZ-75")
-    victim_age_band: str = Field("unknown", max_length=10)
-    reporter_name: str = Field("", max_length=200)
-    reporter_phone: str = Field("", max_length=30)
-    reporter_email: str = Field("", max_length=254)
-    suspect_identifiers: list[str] = Field(default_factory=list, max_length=30)
-    transfers: list[TransferIn] = Field(default_factory=list, max_length=20)
-
-    def to_input(self) -> services.ReportInput:
-        return services.ReportInput(
-            narrative=self.narrative,
-            language=self.language,
-            scheme=self.scheme,
-            contact_method=self.contact_method,
-            occurred_at=self.occurred_at,
-            region_code=self.region,
-            victim_age_band=self.victim_age_band,
-            reporter_name=self.reporter_name,
-            reporter_phone=self.reporter_phone,
-            reporter_email=self.reporter_email,
-            suspect_identifiers=tuple(self.suspect_identifiers),
-            transfers=tuple(
-                services.TransferInput(
-                    amount=transfer.amount,
-                    to_account=transfer.to_account,
-                    currency=transfer.currency.upper(),
-                    transferred_at=transfer.transferred_at,
-                    from_account=transfer.from_account,
-                    sending_bank_code=transfer.sending_bank,
-                    receiving_bank_code=transfer.receiving_bank,
-                    reference=transfer.reference,
-                )
-                for transfer in self.transfers
-            ),
-            external_reference=self.external_reference,
-        )
 
 
 class ReportOut(Schema):
@@ -393,6 +321,86 @@ def report_bulk_csv(request: HttpRequest, file: File[UploadedFile]) -> Status[An
         request, client, "reports.bulk_csv", lambda: (200, _bulk(request, client, rows))
     )
     return JsonResponse(body, status=status)
+
+
+class ImportIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reports: list[dict[str, Any]] = Field(max_length=50_000)
+
+
+class ImportOut(Schema):
+    id: uuid.UUID = Field(alias="public_id")
+    status: str
+    total: int
+    processed: int
+    created: int
+    merged: int
+    invalid: int
+    finished_at: datetime | None
+
+
+class ImportRowOut(Schema):
+    row: int
+    outcome: str
+    tracking_number: str | None
+    errors: dict[str, str] | None
+
+    @staticmethod
+    def resolve_tracking_number(row: Any) -> str | None:
+        return row.report.tracking_number if row.report else None
+
+
+@router.post(
+    "/reports/imports",
+    response={202: ImportOut},
+    summary="Upload up to 50,000 reports; a worker takes them in, poll the import for progress",
+)
+def import_create(request: HttpRequest, payload: ImportIn) -> Status[Any]:
+    client = require_scope(request, ApiScope.REPORTS_WRITE)
+    report_import = services.report_import_create(
+        actor=client,
+        organisation=client.organisation,
+        channel=_channel(client),
+        rows=payload.reports,
+    )
+    return Status(202, report_import)
+
+
+@router.get("/reports/imports/{import_id}", response=ImportOut, summary="An import's progress")
+def import_detail(request: HttpRequest, import_id: uuid.UUID) -> ReportImport:
+    client = require_scope(request, ApiScope.REPORTS_WRITE)
+    return get_visible_or_404(
+        ReportImport.objects.visible_to(client), request, client, public_id=import_id
+    )
+
+
+class ImportRowsOut(Schema):
+    items: list[ImportRowOut]
+    count: int
+
+
+@router.get(
+    "/reports/imports/{import_id}/rows",
+    response=ImportRowsOut,
+    summary="Per-row results of an import (filter by outcome: created, merged, invalid)",
+)
+def import_rows(
+    request: HttpRequest,
+    import_id: uuid.UUID,
+    outcome: Literal["", "created", "merged", "invalid"] = "",
+    limit: int = Query(200, ge=1, le=1000),  # type: ignore[type-arg]
+    offset: int = Query(0, ge=0, le=10_000_000),  # type: ignore[type-arg]
+) -> dict[str, Any]:
+    # Paged by hand: ninja's @paginate cannot resolve this module's postponed annotations.
+    client = require_scope(request, ApiScope.REPORTS_WRITE)
+    report_import = get_visible_or_404(
+        ReportImport.objects.visible_to(client), request, client, public_id=import_id
+    )
+    rows = report_import.rows.exclude(outcome="").select_related("report").order_by("row")
+    if outcome:
+        rows = rows.filter(outcome=outcome)
+    return {"items": list(rows[offset : offset + limit]), "count": rows.count()}
 
 
 @router.get("/reports/{public_id}", response=ReportOut, summary="A report you submitted")

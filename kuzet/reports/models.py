@@ -312,3 +312,75 @@ class ReporterMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.direction} {self.report_id}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+
+
+class ReportImportQuerySet(models.QuerySet["ReportImport"]):
+    def visible_to(self, actor: object) -> ReportImportQuerySet:
+        """A partner sees its own imports; the Department sees all of them."""
+        organisation = actor_organisation(actor)
+        if organisation is None:
+            return self.none()
+        if organisation.kind == "central":
+            return self.all()
+        return self.filter(organisation=organisation)
+
+
+class ReportImport(TimeStampedModel, PublicIdentifierModel):
+    """A large upload of reports, taken in by a background worker 500 rows at a time.
+
+    Each chunk commits on its own, so a stopped worker resumes where it was and no row is ever
+    half-applied; ``processed`` is the progress a partner polls.
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    api_client = models.ForeignKey(
+        "accounts.ApiClient", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    merged = models.PositiveIntegerField(default=0)
+    invalid = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReportImportQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"import {self.public_id} ({self.processed}/{self.total})"
+
+
+class ReportImportRow(models.Model):
+    """One row of an import: what was sent, and once processed, what became of it."""
+
+    report_import = models.ForeignKey(ReportImport, on_delete=models.CASCADE, related_name="rows")
+    row = models.PositiveIntegerField()
+    payload = models.JSONField()
+    outcome = models.CharField(max_length=10, blank=True)
+    report = models.ForeignKey(
+        Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    errors = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["report_import", "row"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["report_import", "row"], name="reports_import_row_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_import_id}:{self.row}"

@@ -12,6 +12,12 @@ from kuzet.reports.services.casework import (
     report_message_reporter,
     report_register,
 )
+from kuzet.reports.services.imports import (
+    MAXIMUM_IMPORT_ROWS,
+    report_import_create,
+    report_import_run,
+    report_import_run_chunk,
+)
 from kuzet.reports.services.intake import (
     AttachmentInput,
     IntakeItem,
@@ -27,6 +33,10 @@ from kuzet.reports.services.intake import (
 )
 
 __all__ = [
+    "MAXIMUM_IMPORT_ROWS",
+    "report_import_create",
+    "report_import_run",
+    "report_import_run_chunk",
     "AttachmentInput",
     "IntakeItem",
     "ReportInput",

@@ -239,3 +239,62 @@ def test_the_receiving_bank_reads_and_acknowledges_its_alert(client, api_token):
         client.post(f"/api/v1/inbox/{item['message_id']}/ack", **bearer(other_bank)).status_code
         == 404
     )
+
+
+def test_a_large_import_is_taken_in_by_the_worker_with_progress(
+    client, api_token, django_capture_on_commit_callbacks
+):
+    token = api_token("HALYK", scopes=WRITE)
+    rows = [a_report(f"I-{number}", region="KZ-75") for number in range(1200)]
+    rows[5] = {"external_reference": "I-bad", "region": "KZ-99", "narrative": "x"}
+    rows[7] = {"nonsense": True}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, token, "/api/v1/reports/imports", {"reports": rows})
+    assert response.status_code == 202
+    status = client.get(f"/api/v1/reports/imports/{response.json()['id']}", **bearer(token)).json()
+    assert (status["status"], status["total"], status["processed"]) == ("done", 1200, 1200)
+    assert (status["created"], status["merged"], status["invalid"]) == (1, 1197, 2)
+    invalid = client.get(
+        f"/api/v1/reports/imports/{response.json()['id']}/rows?outcome=invalid", **bearer(token)
+    ).json()
+    assert [row["row"] for row in invalid["items"]] == [5, 7]
+    assert "region_code" in invalid["items"][0]["errors"]
+
+
+def test_an_interrupted_import_resumes_where_it_stopped(api_token, reference_data):
+    from kuzet.accounts.models import ApiClient
+    from kuzet.reports import services
+    from kuzet.reports.models import ReportImport
+
+    token = api_token("HALYK", scopes=WRITE)
+    client_row = ApiClient.objects.get(token_prefix=token.split(".")[0])
+    rows = [a_report(f"J-{number}", transfers=[]) for number in range(700)]
+    report_import = ReportImport.objects.create(
+        organisation=client_row.organisation, api_client=client_row, channel="bank", total=700
+    )
+    from kuzet.reports.models import ReportImportRow
+
+    ReportImportRow.objects.bulk_create(
+        ReportImportRow(report_import=report_import, row=index, payload=row)
+        for index, row in enumerate(rows)
+    )
+    assert services.report_import_run_chunk(report_import=report_import) is True
+    report_import.refresh_from_db()
+    assert report_import.processed == 500  # the worker "dies" here
+    finished = services.report_import_run(import_id=report_import.pk)
+    assert (finished.processed, finished.created, finished.status) == (700, 700, "done")
+    assert Report.objects.count() == 700
+
+
+def test_another_partner_cannot_see_an_import(
+    client, api_token, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(
+            client,
+            api_token("HALYK", scopes=WRITE),
+            "/api/v1/reports/imports",
+            {"reports": [a_report("K-1")]},
+        )
+    path = f"/api/v1/reports/imports/{response.json()['id']}"
+    assert client.get(path, **bearer(api_token("FORTE", scopes=WRITE))).status_code == 404
