@@ -122,9 +122,11 @@ def _submit_form(request: HttpRequest, *, staff: bool) -> HttpResponse:
         if form.is_bound and form.data.get("suspect_identifiers"):
             found = indicators.extract(str(form.data.get("suspect_identifiers"))[:5000])
     status = 400 if request.method == "POST" else 200
-    template = "reports/staff_form.html" if staff else "reports/public_form.html"
     return render(
-        request, template, {"form": form, "formset": formset, "found": found}, status=status
+        request,
+        "reports/report_form.html",
+        {"form": form, "formset": formset, "found": found, "staff": staff},
+        status=status,
     )
 
 
@@ -138,7 +140,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
 def identifiers_preview(request: HttpRequest) -> HttpResponse:
     """HTMX: show the identifiers found in what the reporter typed, before they send it."""
     text = str(request.POST.get("suspect_identifiers", ""))[:5000]
-    return render(request, "reports/public_form.html#found", {"found": indicators.extract(text)})
+    return render(request, "reports/report_form.html#found", {"found": indicators.extract(text)})
 
 
 def _own_report(tracking_number: str, secret: str) -> Report:
