@@ -137,44 +137,48 @@ def _claim_due(now: datetime, limit: int) -> list[OutboxMessage]:
     return list(due.select_related("recipient")[:limit])
 
 
-def outbox_deliver_due(*, limit: int = 100) -> int:
-    """Deliver due messages one by one; returns how many were delivered."""
+def outbox_deliver_due(*, limit: int = 1000, batch_size: int = 50) -> int:
+    """Deliver due messages, ``batch_size`` claimed per transaction; returns how many went.
+
+    A database error rolls the whole batch back: nothing is marked delivered, so every message
+    of it goes again later (the partner's side drops the repeats by message id).
+    """
     delivered = 0
-    while True:
+    while delivered < limit:
         with transaction.atomic():
-            batch = _claim_due(timezone.now(), 1)
+            batch = _claim_due(timezone.now(), min(batch_size, limit - delivered))
             if not batch:
                 return delivered
-            message = batch[0]
-            outgoing = OutgoingMessage(
-                message_id=message.message_id,
-                recipient_code=message.recipient.code if message.recipient else "",
-                kind=message.kind,
-                payload=message.payload,
-            )
-            try:
-                channel_for(message.recipient).deliver(outgoing)
-            except DeliveryFailed as error:
-                message.attempts += 1
-                message.last_error = str(error)[:300]
-                if message.attempts >= OutboxMessage.MAXIMUM_ATTEMPTS:
-                    message.failed_at = timezone.now()
-                else:
-                    message.next_attempt_at = timezone.now() + _retry_delay(message.attempts)
-                message.save(
-                    update_fields=["attempts", "last_error", "failed_at", "next_attempt_at"]
-                )
-                continue
-            message.attempts += 1
-            message.delivered_at = timezone.now()
-            message.save(update_fields=["attempts", "delivered_at"])
-            if message.kind == HOLD_ALERT:
-                HoldAlert.objects.filter(
-                    public_id=message.payload["alert_id"], status=HoldAlertStatus.QUEUED
-                ).update(status=HoldAlertStatus.DELIVERED, delivered_at=message.delivered_at)
-            delivered += 1
-        if delivered >= limit:
-            return delivered
+            delivered += sum(_deliver(message) for message in batch)
+    return delivered
+
+
+def _deliver(message: OutboxMessage) -> bool:
+    """Hand one claimed message to its channel and record the outcome on it."""
+    outgoing = OutgoingMessage(
+        message_id=message.message_id,
+        recipient_code=message.recipient.code if message.recipient else "",
+        kind=message.kind,
+        payload=message.payload,
+    )
+    message.attempts += 1
+    try:
+        channel_for(message.recipient).deliver(outgoing)
+    except DeliveryFailed as error:
+        message.last_error = str(error)[:300]
+        if message.attempts >= OutboxMessage.MAXIMUM_ATTEMPTS:
+            message.failed_at = timezone.now()
+        else:
+            message.next_attempt_at = timezone.now() + _retry_delay(message.attempts)
+        message.save(update_fields=["attempts", "last_error", "failed_at", "next_attempt_at"])
+        return False
+    message.delivered_at = timezone.now()
+    message.save(update_fields=["attempts", "delivered_at"])
+    if message.kind == HOLD_ALERT:
+        HoldAlert.objects.filter(
+            public_id=message.payload["alert_id"], status=HoldAlertStatus.QUEUED
+        ).update(status=HoldAlertStatus.DELIVERED, delivered_at=message.delivered_at)
+    return True
 
 
 def inbox_acknowledge(*, actor: Any, item: PartnerInboxItem) -> PartnerInboxItem:

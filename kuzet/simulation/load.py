@@ -138,5 +138,5 @@ def world_load(
                 summary.created += 1
         if progress is not None:
             progress(len(batch))
-    summary.alerts_delivered = blocking_services.outbox_deliver_due(limit=100_000)
+    summary.alerts_delivered = blocking_services.outbox_deliver_due(limit=10_000_000)
     return summary

@@ -42,4 +42,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"delivered {delivered}")
             if not options["follow"]:
                 return
-            time.sleep(options["interval"])
+            if not delivered:
+                # Poll again at once while there is a backlog; rest only when nothing was due.
+                time.sleep(options["interval"])
