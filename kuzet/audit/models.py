@@ -92,8 +92,8 @@ class AuditEvent(models.Model):
     before_digest = models.CharField(max_length=64, blank=True, editable=False)
     after_digest = models.CharField(max_length=64, blank=True, editable=False)
     client_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
-    previous_hash = models.CharField(max_length=64, unique=True, editable=False)
-    entry_hash = models.CharField(max_length=64, unique=True, editable=False)
+    previous_hash = models.CharField(max_length=64, editable=False)
+    entry_hash = models.CharField(max_length=64, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -105,6 +105,12 @@ class AuditEvent(models.Model):
             models.Index(fields=["occurred_at"]),
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["actor_user", "occurred_at"]),
+        ]
+        # Constraints rather than unique=True: the same guarantee without the LIKE-pattern
+        # twin index PostgreSQL would also build for each hash column.
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["previous_hash"], name="audit_one_successor"),
+            models.UniqueConstraint(fields=["entry_hash"], name="audit_entry_hash_unique"),
         ]
 
     def __str__(self) -> str:

@@ -22,6 +22,7 @@ from django.utils.ipv6 import clean_ipv6_address
 from kuzet.accounts.models import ApiClient, Organisation, User
 from kuzet.audit.models import GENESIS_HASH, AuditEvent, Outcome
 from kuzet.core.actors import actor_organisation
+from kuzet.core.bulk import bulk_insert
 
 # Any fixed 64-bit number: it names the audit chain's lock among PostgreSQL advisory locks.
 AUDIT_CHAIN_LOCK = 7_274_000_001
@@ -169,7 +170,7 @@ def audit_record_many(
             )
             event.entry_hash = previous_hash = event.compute_hash()
             events.append(event)
-        AuditEvent.objects.bulk_create(events)
+        bulk_insert(events)
     return events
 
 

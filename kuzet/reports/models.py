@@ -96,19 +96,21 @@ class Report(TimeStampedModel, PublicIdentifierModel):
     region = models.ForeignKey(
         "accounts.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Indexed by the queue index below, which leads with the department.
     department = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="routed_reports",
+        db_index=False,
     )
     victim_age_band = models.CharField(
         _("victim's age"), max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN
     )
     is_on_behalf = models.BooleanField(_("reported for someone else"), default=False)
     loss_amount = models.DecimalField(_("loss, KZT"), max_digits=16, decimal_places=2, default=0)
-    priority = models.PositiveSmallIntegerField(_("priority"), default=0, db_index=True)
+    priority = models.PositiveSmallIntegerField(_("priority"), default=0)
     priority_reasons = models.JSONField(default=list, blank=True)
     is_golden_hour = models.BooleanField(_("golden hour"), default=False)
     registration_due_at = models.DateTimeField(_("register by"), null=True, blank=True)
@@ -116,9 +118,10 @@ class Report(TimeStampedModel, PublicIdentifierModel):
     registered_at = models.DateTimeField(null=True, blank=True)
     is_over_registration_threshold = models.BooleanField(default=False)
     flags = models.JSONField(default=list, blank=True)
-    fingerprint = models.CharField(max_length=64, db_index=True, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
     # The public form's one-time key: a double-clicked submit finds the report it already made.
-    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Null, not "", when absent: the uniqueness constraint below ignores nulls.
+    submission_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
 
     objects = ReportQuerySet.as_manager()
 
@@ -126,7 +129,18 @@ class Report(TimeStampedModel, PublicIdentifierModel):
         ordering: ClassVar = ["-priority", "-received_at"]
         verbose_name = _("report")
         verbose_name_plural = _("reports")
-        indexes: ClassVar = [models.Index(fields=["department", "status", "-priority"])]
+        # Hashes and keys are indexed in Meta rather than with db_index/unique: on PostgreSQL
+        # those also build a second, LIKE-pattern index per column that nothing here queries
+        # and every bulk intake would pay to maintain.
+        indexes: ClassVar = [
+            models.Index(fields=["department", "status", "-priority"]),
+            models.Index(fields=["fingerprint"], name="reports_report_fingerprint"),
+        ]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["submission_key"], name="reports_report_submission_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.tracking_number
@@ -168,7 +182,10 @@ class ReporterContact(models.Model):
     name = models.CharField(_("name"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    contact_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    contact_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["contact_hash"], name="reports_contact_hash")]
 
     def __str__(self) -> str:
         return f"contact of {self.report_id}"
@@ -235,10 +252,13 @@ class ReportIndicator(models.Model):
         EXTRACTED = "extracted", _("Found in the text")
         TRANSFER = "transfer", _("Transfer")
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="indicators")
+    # Indexed by the once-per-report constraint below, which leads with the report.
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="indicators", db_index=False
+    )
     type = models.CharField(max_length=30)
     value = models.CharField(max_length=300)
-    value_hash = models.CharField(max_length=64, db_index=True)
+    value_hash = models.CharField(max_length=64)
     masked = models.CharField(max_length=300)
     source = models.CharField(max_length=10, choices=Source.choices)
     is_suspicious = models.BooleanField(default=False)
@@ -250,6 +270,7 @@ class ReportIndicator(models.Model):
                 fields=["report", "type", "value_hash"], name="reports_indicator_once_per_report"
             )
         ]
+        indexes: ClassVar = [models.Index(fields=["value_hash"], name="reports_indicator_hash")]
 
     def __str__(self) -> str:
         return f"{self.type}:{self.masked}"

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +33,7 @@ from kuzet import indicators, reference
 from kuzet.accounts.models import Organisation, Region
 from kuzet.audit.services import PendingEntry, audit_record_many
 from kuzet.blocking import services as blocking_services
+from kuzet.core.bulk import bulk_insert
 from kuzet.reports.models import (
     AgeBand,
     Channel,
@@ -187,6 +189,15 @@ class Validated:
         ]
 
 
+# Built once: Django's ``Choices.values`` builds a new list on every access.
+_AGE_BANDS = frozenset(AgeBand.values)
+
+
+@cache
+def _scheme_codes() -> frozenset[str]:
+    return frozenset(scheme.code for scheme in reference.schemes())
+
+
 def validate(data: ReportInput, regions: dict[str, Region] | None = None) -> Validated:
     """Check a report field by field; raise ``ReportInvalid`` naming every field at fault."""
     if regions is None:
@@ -201,9 +212,9 @@ def validate(data: ReportInput, regions: dict[str, Region] | None = None) -> Val
         errors["narrative"] = _("Describe what happened, or give a transfer or an identifier.")
     if data.language not in {"kk", "ru", "en"}:
         errors["language"] = _("Use kk, ru or en.")
-    if data.scheme and data.scheme not in {scheme.code for scheme in reference.schemes()}:
+    if data.scheme and data.scheme not in _scheme_codes():
         errors["scheme"] = _("Pick one of the listed schemes, or leave it empty.")
-    if data.victim_age_band not in AgeBand.values:
+    if data.victim_age_band not in _AGE_BANDS:
         errors["victim_age_band"] = _("Pick one of the listed age groups.")
     region = None
     if data.region_code:
@@ -549,7 +560,7 @@ class _Batch:
             new.append((index, item, result, report, secret))
             self._remember(index, item, result, report)
 
-        Report.objects.bulk_create([entry[3] for entry in new])
+        bulk_insert([entry[3] for entry in new])
         self._write_parts(new, merges)
 
     def _remember(self, index: int, item: IntakeItem, result: Validated, report: Report) -> None:
@@ -683,11 +694,11 @@ class _Batch:
                     purpose=f"same transfer reported through {item.channel}",
                 )
             )
-        ReporterContact.objects.bulk_create(contacts)
-        ReportSource.objects.bulk_create(sources)
-        StatusChange.objects.bulk_create(statuses)
-        ReportTransfer.objects.bulk_create([transfer for *_, transfer in transfers])
-        ReportIndicator.objects.bulk_create(indicator_rows)
+        bulk_insert(contacts)
+        bulk_insert(sources)
+        bulk_insert(statuses)
+        bulk_insert([transfer for *_, transfer in transfers])
+        bulk_insert(indicator_rows)
         self._alert_banks(transfers, audit)
         self._store_attachments(new)
         # Last: the audit chain is locked from here to the commit, so concurrent batches wait
