@@ -60,6 +60,7 @@ bench-indicators: install  ## Indicator engine against ioc-finder, iocextract, i
 	$(PYTHON) benchmarks/indicators/run.py
 
 bench-intake: install  ## The medium world through the partner API, on SQLite and PostgreSQL
+	$(BIN)/kuzet collectstatic --noinput -v 0
 	$(PYTHON) benchmarks/intake/run.py --scale medium
 
 clean:  ## Remove the virtual environment, node_modules and var/

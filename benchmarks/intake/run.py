@@ -187,6 +187,7 @@ def child(
         lane_outcomes = pool.map(partial(_send_lane, tokens), lanes)
     outcomes = {key: sum(lane[key] for lane in lane_outcomes) for key in lane_outcomes[0]}
     bulk_seconds = time.perf_counter() - started
+    sys.stderr.write(f"bulk: {len(remaining) / bulk_seconds:,.0f} reports/s\n")
     # Single public-form submissions, full middleware stack.
     timings = []
     form = Client()

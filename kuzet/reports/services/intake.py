@@ -641,6 +641,8 @@ class _Batch:
         new: list[tuple[int, IntakeItem, Validated, Report, str]],
         merges: list[tuple[int, IntakeItem, Validated, Report, bool]],
     ) -> None:
+        # Rows below name their report by key (report_id=…), not by object: assigning a related
+        # object runs a descriptor per field, a real cost at thousands of rows per call.
         contacts, sources, statuses, transfers = [], [], [], []
         indicator_rows: list[ReportIndicator] = []
         audit: list[PendingEntry] = []
@@ -656,7 +658,7 @@ class _Batch:
                 # A partner's report usually names no reporter: no empty restricted row then.
                 contacts.append(
                     ReporterContact(
-                        report=report,
+                        report_id=report.pk,
                         name=name,
                         phone=result.contact_phone,
                         email=data.reporter_email.strip()[:254],
@@ -664,7 +666,7 @@ class _Batch:
                     )
                 )
             sources.append(self._source(item, report))
-            statuses.append(StatusChange(report=report, status=ReportStatus.SUBMITTED))
+            statuses.append(StatusChange(report_id=report.pk, status=ReportStatus.SUBMITTED))
             for transfer_input, found in zip(data.transfers, result.targets, strict=False):
                 transfers.append((index, report, self._transfer(transfer_input, found, report)))
             indicator_rows.extend(self._indicators(index, report, existing_keys))
@@ -706,10 +708,11 @@ class _Batch:
         audit_record_many(actor=self.actor, entries=audit, client_address=self.client_address)
 
     def _source(self, item: IntakeItem, report: Report) -> ReportSource:
+        organisation = item.source_organisation
         return ReportSource(
-            report=report,
+            report_id=report.pk,
             channel=item.channel,
-            organisation=item.source_organisation,
+            organisation_id=organisation.pk if organisation is not None else None,
             external_reference=item.data.external_reference,
             narrative=clean_text(item.data.narrative, MAXIMUM_NARRATIVE),
         )
@@ -749,7 +752,7 @@ class _Batch:
             existing.add(key)
             rows.append(
                 ReportIndicator(
-                    report=report,
+                    report_id=report.pk,
                     type=found.type.value,
                     value=found.value[:300],
                     value_hash=identifier,
