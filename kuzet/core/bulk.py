@@ -44,6 +44,8 @@ _PLAIN_FIELDS: frozenset[type[models.Field[Any, Any]]] = frozenset(
         models.PositiveSmallIntegerField,
         models.SmallIntegerField,
         models.TextField,
+        # Native on PostgreSQL, the only database this module writes to itself.
+        models.UUIDField,
     }
 )
 

@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -138,15 +138,24 @@ class SubmittedReport:
 
 def identifier_hash(indicator_type: str, value: str) -> str:
     """The keyed hash every link, registry entry and screening call keys on."""
-    return indicators.identifier_hash(
-        indicator_type, value, settings.IDENTIFIER_HASH_KEY.encode("utf-8")
-    )
+    return _identifier_hash(indicator_type, value, settings.IDENTIFIER_HASH_KEY)
 
 
 def contact_hash(value: str) -> str:
     """Keyed hash of a reporter's phone or e-mail: finds repeat reporters without storing twice."""
-    key = settings.IDENTIFIER_HASH_KEY.encode("utf-8")
-    return hmac.new(key, f"contact:{value}".encode(), hashlib.sha256).hexdigest()
+    return _contact_hash(value, settings.IDENTIFIER_HASH_KEY)
+
+
+# Cached by value and key: a batch hashes each reporter several times, and mule accounts and
+# phones recur across thousands of reports.
+@lru_cache(maxsize=65536)
+def _identifier_hash(indicator_type: str, value: str, key: str) -> str:
+    return indicators.identifier_hash(indicator_type, value, key.encode("utf-8"))
+
+
+@lru_cache(maxsize=65536)
+def _contact_hash(value: str, key: str) -> str:
+    return hmac.new(key.encode("utf-8"), f"contact:{value}".encode(), hashlib.sha256).hexdigest()
 
 
 # ---------------------------------------------------------------- validation (pure)
@@ -440,7 +449,9 @@ class _Batch:
         keys = [item.data.submission_key for _, item, _ in self.valid if item.data.submission_key]
         self.by_submission_key = {
             report.submission_key: report
-            for report in Report.objects.filter(submission_key__in=keys)
+            for report in Report.objects.filter(submission_key__in=keys).select_related(
+                "department"
+            )
         }
         references = [
             item.data.external_reference
@@ -451,15 +462,19 @@ class _Batch:
             (source.organisation_id, source.external_reference): source.report
             for source in ReportSource.objects.filter(external_reference__in=references)
             .exclude(organisation=None)
-            .select_related("report")
+            .select_related("report__department")
         }
         self.fingerprints = {index: fingerprint(result) for index, _, result in self.valid}
         oldest = min((self.received_at(item) for _, item, _ in self.valid), default=self.now)
         self.by_fingerprint: dict[str, Report] = {}
-        for report in Report.objects.filter(
-            fingerprint__in=[value for value in self.fingerprints.values() if value],
-            received_at__gte=oldest - SAME_TRANSFER_WINDOW,
-        ).order_by("received_at"):
+        for report in (
+            Report.objects.filter(
+                fingerprint__in=[value for value in self.fingerprints.values() if value],
+                received_at__gte=oldest - SAME_TRANSFER_WINDOW,
+            )
+            .select_related("department")
+            .order_by("received_at")
+        ):
             self.by_fingerprint.setdefault(report.fingerprint, report)
 
     def _identifier_statistics(self) -> None:
@@ -507,7 +522,7 @@ class _Batch:
                 type__in=TRANSFER_TARGET_TYPES,
                 report__received_at__gte=oldest - SAME_REPORTER_WINDOW,
             )
-            .select_related("report", "report__contact")
+            .select_related("report__contact", "report__department")
             .order_by("report__received_at")
         ):
             self.by_contact.setdefault(
