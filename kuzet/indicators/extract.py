@@ -551,11 +551,25 @@ _HANDLERS: dict[str, _Handler] = {
 
 
 # Every indicator contains at least one of these characters (a digit, @, a dot, a colon, a
-# slash, a mask star or a plus). A pattern that is a single character class lets the regular
-# expression engine skip the prose between them in its C loop; the full candidate pattern is
-# then tried only from the start of the word that holds the trigger. Trying the full pattern at
-# every position instead is about ten times slower on Russian and English prose.
-_TRIGGER = re.compile(r"[0-9@.:/*•●+]")
+# slash, a mask star or a plus). A pattern that starts with a single character class lets the
+# regular expression engine skip the prose between them in its C loop; the full candidate
+# pattern is then tried only from the start of the word that holds the trigger. Trying the full
+# pattern at every position instead is about ten times slower on Russian and English prose.
+_TRIGGER_CHARACTERS = "[0-9@.:/*•●+]"
+# The trigger search. Many trigger characters of dense text lead nowhere, and each would cost a
+# trip through the Python loop below, so the search itself passes over two kinds:
+# - A trigger right after a digit. That digit is a trigger found first, so the loop's position
+#   has already reached this character, and no candidate can start here: every branch refuses
+#   to start right after an ASCII letter or digit.
+# - A dot or colon that ends a sentence or a label, before white space or at the end of the
+#   text: the loop would only step past it, and nothing after white space looks back past it.
+# Before other punctuation (``т.ч.,``) such a dot is returned as a ``skip`` token: the loop
+# only moves its position past it.
+_SCAN = re.compile(
+    _TRIGGER_CHARACTERS + r"(?<![0-9].)"
+    r"(?!(?<=[.:])(?:[ \n\t\r]|\Z))"
+    r"(?P<skip>(?<=[.:])(?=[,;!?)\"'»]))?"
+)
 # How far back from a trigger a candidate may start (a long e-mail local part or URL scheme).
 _LOOKBACK = 100
 _MASK_WORD = re.compile(r"[xX*•●]{4}[ \-]$")
@@ -563,8 +577,10 @@ _MASK_WORD = re.compile(r"[xX*•●]{4}[ \-]$")
 
 _WORD_BREAKS = frozenset(" \n\t\r")
 _MASK_CHARACTERS = frozenset("xX*•●")
-# After these a dot or colon ends a sentence or a label rather than continuing an indicator.
-_SENTENCE_END = frozenset(" \n\t\r,;!?)\"'»")
+# Every branch refuses to start right after one of these (see the look-behinds above).
+_ASCII_LETTERS_AND_DIGITS = frozenset(
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+)
 
 
 def _word_start(subject: str, low: int, trigger: int) -> int:
@@ -600,23 +616,24 @@ def extract(text: str | bytes) -> list[Indicator]:
         _run_segments_in_context.cache_clear()
     normalised = normalise(text)
     collector = _Collector(normalised)
-    trigger_search = _TRIGGER.search
+    scan = _SCAN.search
     matchers = _MATCHERS
     handlers = _HANDLERS
     word_breaks = _WORD_BREAKS
+    letters_and_digits = _ASCII_LETTERS_AND_DIGITS
     subject = normalised.text
-    length = len(subject)
     position = 0
     while True:
-        trigger = trigger_search(subject, position)
+        trigger = scan(subject, position)
         if trigger is None:
             break
+        if trigger.lastgroup is not None:
+            position = trigger.end()
+            continue
         trigger_position = trigger.start()
         low = position if position > trigger_position - _LOOKBACK else trigger_position - _LOOKBACK
         position = trigger_position + 1
         character = subject[trigger_position]
-        if character in ".:" and (position == length or subject[position] in _SENTENCE_END):
-            continue
         if trigger_position == low or (
             subject[trigger_position - 1] in word_breaks
             and subject[trigger_position - 2 : trigger_position - 1] not in _MASK_CHARACTERS
@@ -630,6 +647,8 @@ def extract(text: str | bytes) -> list[Indicator]:
             continue
         start = _word_start(subject, low, trigger_position)
         for candidate_start in range(start, trigger_position + 1):
+            if candidate_start and subject[candidate_start - 1] in letters_and_digits:
+                continue  # inside a word: no branch can match here, skip the call
             first = subject[candidate_start]
             matcher = matchers[first] if first in matchers else _matcher(first)
             if matcher is None:
