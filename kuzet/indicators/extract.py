@@ -29,7 +29,7 @@ from kuzet.indicators.identifiers import (
     validate_imei,
     validate_phone_digits,
 )
-from kuzet.indicators.model import Indicator, IndicatorType, InvalidIndicator
+from kuzet.indicators.model import Indicator, IndicatorType, InvalidIndicator, new_indicator
 from kuzet.indicators.network import (
     AUTHORITY_END,
     validate_crypto_wallet,
@@ -40,7 +40,7 @@ from kuzet.indicators.network import (
     validate_url,
     validate_whatsapp_link,
 )
-from kuzet.indicators.normalise import NormalisedText, normalise
+from kuzet.indicators.normalise import NormalisedText, is_clean, normalise_unclean
 
 __all__ = ["extract"]
 
@@ -192,29 +192,32 @@ _checked_instagram_handle = _cached(
 
 
 class _Collector:
-    """Appends indicators found in one normalised text, mapping offsets back to the input."""
+    """Appends indicators found in one text, mapping offsets back to the input.
 
-    __slots__ = ("normalised", "results")
+    ``normalised`` is None when the text needed no rewriting, so offsets are the caller's.
+    """
 
-    def __init__(self, normalised: NormalisedText) -> None:
+    __slots__ = ("normalised", "original", "results")
+
+    def __init__(self, original: str, normalised: NormalisedText | None) -> None:
+        self.original = original
         self.normalised = normalised
         self.results: list[Indicator] = []
 
     def add(self, kind: IndicatorType, validated: Validated, start: int, end: int) -> None:
         normalised = self.normalised
-        if normalised.is_identity:
-            original_start, original_end = start, end
+        if normalised is None:
             suspicious = validated.suspicious
         else:
-            original_start, original_end = normalised.original_span(start, end)
             suspicious = validated.suspicious or normalised.is_tampered(start, end)
+            start, end = normalised.original_span(start, end)
         self.results.append(
-            Indicator(
+            new_indicator(
                 kind,
                 validated.value,
-                normalised.original[original_start:original_end],
-                original_start,
-                original_end,
+                self.original[start:end],
+                start,
+                end,
                 suspicious,
                 MappingProxyType(validated.details),
             )
@@ -614,14 +617,18 @@ def extract(text: str | bytes) -> list[Indicator]:
         _cache_day[0] = kazakh_day
         _run_segments.cache_clear()
         _run_segments_in_context.cache_clear()
-    normalised = normalise(text)
-    collector = _Collector(normalised)
+    if is_clean(text):
+        subject = text
+        collector = _Collector(text, None)
+    else:
+        normalised = normalise_unclean(text)
+        subject = normalised.text
+        collector = _Collector(text, None if normalised.is_identity else normalised)
     scan = _SCAN.search
     matchers = _MATCHERS
     handlers = _HANDLERS
     word_breaks = _WORD_BREAKS
     letters_and_digits = _ASCII_LETTERS_AND_DIGITS
-    subject = normalised.text
     position = 0
     while True:
         trigger = scan(subject, position)
@@ -658,7 +665,7 @@ def extract(text: str | bytes) -> list[Indicator]:
                 handled = handlers[match.lastgroup or "domain"](collector, match, subject)
                 position = max(handled, candidate_start + 1)
                 break
-    if "T" in subject:
+    if "T" in subject and _TRON_WITHOUT_DIGITS.search(subject) is not None:
         # A TRON address without a single digit has no trigger character (about 1 in 300).
         added = len(collector.results)
         for wallet in _TRON_WITHOUT_DIGITS.finditer(subject):

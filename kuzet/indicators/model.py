@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from types import MappingProxyType
 from typing import TypeAlias
 
-__all__ = ["Indicator", "IndicatorType", "InvalidIndicator", "JSONValue"]
+__all__ = ["Indicator", "IndicatorType", "InvalidIndicator", "JSONValue", "new_indicator"]
 
 JSONValue: TypeAlias = str | int | float | bool | None | list["JSONValue"] | dict[str, "JSONValue"]
 
@@ -90,3 +90,35 @@ class Indicator:
     def to_json(self) -> str:
         """``as_dict`` as one line of JSON (non-ASCII kept readable)."""
         return json.dumps(self.as_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+# A frozen dataclass's __init__ assigns each field through object.__setattr__ by name (about
+# 1.2 µs for seven fields); the extractor builds one Indicator per indicator found, so it fills
+# the slots through their descriptors instead (less than half of that). The object is the same,
+# and as immutable afterwards.
+_SLOT_SETTERS = tuple(Indicator.__dict__[slot.name].__set__ for slot in fields(Indicator))
+(_set_type, _set_value, _set_raw, _set_start, _set_end, _set_suspicious, _set_details) = (
+    _SLOT_SETTERS
+)
+_new_object = object.__new__
+
+
+def new_indicator(
+    indicator_type: IndicatorType,
+    value: str,
+    raw: str,
+    start: int,
+    end: int,
+    suspicious: bool,
+    details: Mapping[str, JSONValue],
+) -> Indicator:
+    """``Indicator(indicator_type, value, raw, start, end, suspicious, details)``, faster."""
+    indicator: Indicator = _new_object(Indicator)
+    _set_type(indicator, indicator_type)
+    _set_value(indicator, value)
+    _set_raw(indicator, raw)
+    _set_start(indicator, start)
+    _set_end(indicator, end)
+    _set_suspicious(indicator, suspicious)
+    _set_details(indicator, details)
+    return indicator

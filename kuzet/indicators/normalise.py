@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-__all__ = ["NormalisedText", "normalise"]
+__all__ = ["NormalisedText", "is_clean", "normalise", "normalise_unclean"]
 
 # Defanged notation as analysts and CERT bulletins write it. Matched case-insensitively; the
 # replacement is what the fang would have been. Only searched for when a cheap substring test
@@ -144,17 +144,54 @@ _KNOWN_SAFE: set[str] = set()
 
 
 @cache
-def _outside_common_safe() -> re.Pattern[str]:
-    """A pattern for the first character outside the usual safe set of our texts.
+def _common_safe_characters() -> str:
+    """The non-ASCII characters usual in our texts that ``normalise`` never rewrites.
 
     Most Russian, Kazakh and English text is ASCII, Cyrillic (Kazakh letters included) and a
-    little typography; a negated character class over those is scanned by the regular
-    expression engine in C, far faster than a per-character set test. Every character of the
-    class is checked against ``_is_unsafe`` when it is built, so the class cannot be wrong.
+    little typography. Every character is checked against ``_is_unsafe`` here, so a character
+    class built from them cannot be wrong.
     """
     candidates = [chr(code) for code in range(0x80, 0x500)] + list("«»–—‘’‚“”„•…№₸€₽")
-    safe = sorted(character for character in candidates if not _is_unsafe(character))
-    return re.compile("[^\x00-\x7f" + "".join(re.escape(c) for c in safe) + "]")
+    return "".join(sorted(character for character in candidates if not _is_unsafe(character)))
+
+
+@cache
+def _outside_common_safe() -> re.Pattern[str]:
+    """A pattern for the first character outside ASCII and the usual safe set of our texts.
+
+    A negated character class is scanned by the regular expression engine in C, far faster
+    than a per-character set test.
+    """
+    return re.compile("[^\x00-\x7f" + re.escape(_common_safe_characters()) + "]")
+
+
+# The characters that every defanged form contains: its bracket, or the colon after the scheme.
+_DEFANG_MARKS = "[({:"
+
+
+@cache
+def _needs_rewrite() -> re.Pattern[str]:
+    """A pattern found in every text that ``normalise`` may have to rewrite.
+
+    One search settles the common case of clean text instead of the unsafe-character and the
+    defanging checks one after the other. It finds a character outside ASCII and the usual safe
+    set, or a defanged form (what ``_has_defanging`` searches for). A single leading character
+    class keeps the engine's C scan: the class is every character that is not safe plus the
+    brackets and the colon, and look-arounds then check for a defanged form around those (the
+    scheme forms end in a colon: ``hxxps:``, ``hxxp[:``, ``meow://``). Finding something only
+    means that the full checks run; they decide.
+    """
+    safe_ascii = "".join(chr(code) for code in range(0x80) if chr(code) not in _DEFANG_MARKS)
+    scheme = r"(?<!\w)[hH](?i:xx|xt)[pP]"
+    return re.compile(
+        "[^" + re.escape(safe_ascii + _common_safe_characters()) + "]"
+        r"(?:(?<![\[({:])"
+        r"|(?<=\[)(?i:\.|dot|at|@|:|://|/)\]"
+        r"|(?<=\()(?i:\.|dot|at)\)"
+        r"|(?<=\{)(?i:\.|dot|at)\}"
+        rf"|(?<={scheme}:)|(?<={scheme}[sS]:)|(?<={scheme}\[:)|(?<={scheme}[sS]\[:)"
+        r"|(?<=(?<!\w)(?i:meow):)(?=//))"
+    )
 
 
 def _unsafe_characters(text: str) -> tuple[str, ...]:
@@ -201,8 +238,20 @@ def _fold_character(character: str) -> tuple[str, bool]:
     return folded, any(part.isascii() and part.isalnum() for part in folded)
 
 
+def is_clean(text: str) -> bool:
+    """Whether ``normalise`` returns ``text`` unchanged (one search; the common case)."""
+    return _needs_rewrite().search(text) is None
+
+
 def normalise(text: str) -> NormalisedText:
     """Normalise ``text`` for matching; clean text is returned without copying."""
+    if is_clean(text):
+        return NormalisedText(text=text, original=text)
+    return normalise_unclean(text)
+
+
+def normalise_unclean(text: str) -> NormalisedText:
+    """``normalise`` for a text that ``is_clean`` refused (it may still need no rewrite)."""
     unsafe_characters = _unsafe_characters(text)
     if not unsafe_characters and not _has_defanging(text):
         return NormalisedText(text=text, original=text)
