@@ -515,19 +515,27 @@ class _Batch:
             if result.contact_key and not result.data.transfers
         }
         self.by_contact: dict[tuple[str, str], Report] = {}
+        # Two steps, each on its own index: the reporters' recent reports by contact hash, then
+        # those reports' money identifiers. As one join PostgreSQL scanned every identifier.
+        recent = {
+            contact.report_id: contact
+            for contact in ReporterContact.objects.filter(
+                contact_hash__in=contact_hashes,
+                report__received_at__gte=oldest - SAME_REPORTER_WINDOW,
+            ).select_related("report__department")
+        }
         for row in (
             ReportIndicator.objects.filter(
-                report__contact__contact_hash__in=contact_hashes,
-                value_hash__in=every_hash,
+                report_id__in=list(recent),
                 type__in=TRANSFER_TARGET_TYPES,
-                report__received_at__gte=oldest - SAME_REPORTER_WINDOW,
+                value_hash__in=every_hash,
             )
-            .select_related("report__contact", "report__department")
+            .values_list("report_id", "value_hash")
             .order_by("report__received_at")
         ):
-            self.by_contact.setdefault(
-                (row.report.contact.contact_hash, row.value_hash), row.report
-            )
+            report_id, value_hash = row
+            contact = recent[report_id]
+            self.by_contact.setdefault((contact.contact_hash, value_hash), contact.report)
 
     # -- deciding
 
