@@ -260,8 +260,11 @@ def iban(rng: random.Random) -> tuple[str, Expected]:
         account = digits(rng, 13)
     value = str(IBAN.generate("KZ", bank_code=code, account_code=account).compact)
     roll = rng.random()
-    if roll < 0.55:
+    if roll < 0.45:
         text = value
+    elif roll < 0.55:
+        # The country code apart and the bank code grouped: "KZ 86 125 KZT5004100100".
+        text = f"{value[:2]} {value[2:4]} {value[4:7]} {value[7:]}"
     elif roll < 0.9:
         text = " ".join(value[i : i + 4] for i in range(0, len(value), 4))
     elif roll < 0.95:

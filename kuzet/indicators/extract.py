@@ -369,6 +369,27 @@ def _iban(collector: _Collector, match: re.Match[str], text: str) -> int:
     return start + 2
 
 
+# "KZ 08 722 S315027384019": an IBAN whose country code is written as a word of its own. Its
+# first trigger is the check digits' word, so the loop tries this when two letters and a space
+# come right before a word-starting digit.
+_SPACED_IBAN = re.compile(
+    r"(?<![A-Za-z0-9])" + _IBAN_LETTER + r"{2} [0-9]{2}(?:[ ]?[A-Za-z0-9]){11,34}"
+)
+_IBAN_COUNTRY_LETTERS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzАВЕКМНОРСТХΑΒΕΖΗΙΚΜΝΟΡΤΥΧ"
+)
+
+
+def _spaced_iban(collector: _Collector, subject: str, start: int) -> int:
+    """The end of a spaced-country IBAN starting at ``start`` once added, or 0 if there is none."""
+    match = _SPACED_IBAN.match(subject, start)
+    if match is None:
+        return 0
+    found = len(collector.results)
+    end = _iban(collector, match, subject)
+    return end if len(collector.results) > found else 0
+
+
 def _crypto(collector: _Collector, match: re.Match[str], text: str) -> int:
     validated = _checked_crypto_wallet(match.group())
     if validated is not None:
@@ -645,6 +666,14 @@ def extract(text: str | bytes) -> list[Indicator]:
             subject[trigger_position - 1] in word_breaks
             and subject[trigger_position - 2 : trigger_position - 1] not in _MASK_CHARACTERS
         ):
+            if (
+                trigger_position - 3 >= low
+                and subject[trigger_position - 2] in _IBAN_COUNTRY_LETTERS
+                and subject[trigger_position - 1] == " "
+                and (handled := _spaced_iban(collector, subject, trigger_position - 3))
+            ):
+                position = handled if handled > position else position
+                continue
             # The common case: a number or handle that starts its word.
             matcher = matchers[character] if character in matchers else _matcher(character)
             match = matcher(subject, trigger_position) if matcher is not None else None

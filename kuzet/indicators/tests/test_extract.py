@@ -41,6 +41,12 @@ def assert_offsets(text: str, indicators: list[Indicator]) -> None:
         ("ИИН061211600012", [("iin", "061211600012")]),
         ("БИН 940140000385", [("bin", "940140000385")]),
         ("ИИК KZ86 125K ZT50 0410 0100 БИК NBRKKZKX", [("iban", "KZ86125KZT5004100100")]),
+        # The country code as a word of its own, the bank code apart.
+        ("на счёт KZ 86 125 KZT5004100100 вчера", [("iban", "KZ86125KZT5004100100")]),
+        ("IBAN: kz 86 125k zt50 0410 0100.", [("iban", "KZ86125KZT5004100100")]),
+        # Two letters before a number that is not an IBAN change nothing.
+        ("кв KZ 12 дом 5, тел 8 701 234 56 78", [("phone", "+77012345678")]),
+        ("RU 8 701 234 56 78", [("phone", "+77012345678")]),
         (
             "KZ86125KZT5004100100 BIN 940140000385",
             [("iban", "KZ86125KZT5004100100"), ("bin", "940140000385")],

@@ -47,6 +47,8 @@ PIECES = [
     "0x",
     "00",
     "KZ86125KZT5004100100",
+    "KZ 86 125 KZT5004100100",
+    "KZ ",
     "RR058584904KZ",
     "1.2.3.4",
     "::1",
@@ -81,6 +83,15 @@ def extract_trying_every_trigger(text: str) -> list[Indicator]:
             subject[trigger_position - 1] in " \n\t\r"
             and subject[trigger_position - 2 : trigger_position - 1] not in "xX*•●"
         ):
+            if (
+                trigger_position - 3 >= low
+                and subject[trigger_position - 1] == " "
+                and (
+                    handled := extract_module._spaced_iban(collector, subject, trigger_position - 3)
+                )
+            ):
+                position = max(position, handled)
+                continue
             starts = range(trigger_position, trigger_position + 1)
         else:
             starts = range(
@@ -108,6 +119,7 @@ def extract_trying_every_trigger(text: str) -> list[Indicator]:
 @example("RR058584904KZ. KZ2895 63574CN, TRC20 to TH1GcSXws")
 @example("XXXX-XXXX-XXXX-XXXX.)+77011234567 т.ч.,8 701 123 45 67")
 @example("20/08/2023 4400 43** **** 1234; hxxps://kaspi[.]kz/a.)")
+@example("KZ 86 125 KZT5004100100 KZ 12 8 701 123 45 67")
 def test_the_trigger_search_passes_over_nothing_that_matters(text: str) -> None:
     assert extract(text) == extract_trying_every_trigger(text)
 
