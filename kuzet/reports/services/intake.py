@@ -24,7 +24,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -436,6 +436,27 @@ class _Batch:
     def received_at(self, item: IntakeItem) -> datetime:
         return item.received_at or self.now
 
+    def _lock_transfers(self) -> None:
+        """Serialise batches that report the same transfer, so one of them creates its report
+        and the other finds it and merges, rather than both creating one.
+
+        One PostgreSQL advisory lock per transfer fingerprint, held to the commit, taken in key
+        order in one statement so two batches cannot deadlock. SQLite needs none: its writing
+        transactions are serialised already.
+        """
+        if connection.vendor != "postgresql":
+            return
+        keys = sorted(
+            {int.from_bytes(bytes.fromhex(value[:16]), "big", signed=True)
+             for value in self.fingerprints.values() if value}
+        )  # fmt: skip
+        if keys:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(pg_advisory_xact_lock(key)) FROM unnest(%s::bigint[]) AS key",
+                    [keys],
+                )
+
     # -- look-ups: one query each, for the whole batch
 
     def _organisations(self) -> None:
@@ -464,7 +485,6 @@ class _Batch:
             .exclude(organisation=None)
             .select_related("report__department")
         }
-        self.fingerprints = {index: fingerprint(result) for index, _, result in self.valid}
         oldest = min((self.received_at(item) for _, item, _ in self.valid), default=self.now)
         self.by_fingerprint: dict[str, Report] = {}
         for report in (
@@ -565,6 +585,8 @@ class _Batch:
 
     def run(self) -> list[SubmittedReport | ReportInvalid]:
         if self.valid:
+            self.fingerprints = {index: fingerprint(result) for index, _, result in self.valid}
+            self._lock_transfers()
             self._organisations()
             self._earlier_reports()
             self._identifier_statistics()
