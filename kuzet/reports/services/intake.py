@@ -586,10 +586,12 @@ class _Batch:
     def run(self) -> list[SubmittedReport | ReportInvalid]:
         if self.valid:
             self.fingerprints = {index: fingerprint(result) for index, _, result in self.valid}
-            self._lock_transfers()
             self._organisations()
-            self._earlier_reports()
+            # Statistics and reporter look-ups need no lock; doing them first keeps the
+            # transfer locks held only from the look-up they protect to the commit.
             self._identifier_statistics()
+            self._lock_transfers()
+            self._earlier_reports()
             self._decide_and_write()
         return [result for result in self.results if result is not None]
 
