@@ -52,7 +52,7 @@ _PLAIN_FIELDS: frozenset[type[models.Field[Any, Any]]] = frozenset(
 
 def _is_plain(field: models.Field[Any, Any]) -> bool:
     if type(field) in _PLAIN_FIELDS:
-        return not getattr(field, "choices", None) or isinstance(field, models.CharField)
+        return True
     # Date-times without auto_now are adapted by psycopg as they are (aware, in UTC).
     return type(field) is models.DateTimeField and not (field.auto_now or field.auto_now_add)
 
