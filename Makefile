@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PYTHON := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install assets messages demo test check fmt schema bench-indicators bench-intake clean
+.PHONY: help install native assets messages demo test check fmt schema bench-indicators bench-intake clean
 
 help:            ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -17,7 +17,10 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) assets messages  ## Virtual environment, pinned dependencies, front-end assets, translations
+install: $(STAMP) native assets messages  ## Virtual environment, pinned dependencies, compiled indicator engine, front-end assets, translations
+
+native: $(STAMP)  ## Compile the indicator engine with mypyc (skipped when current; plain Python without a compiler)
+	$(PYTHON) scripts/build_native.py
 
 assets: kuzet/static/vendor/htmx.min.js  ## Browser libraries from the npm registry (never a CDN)
 

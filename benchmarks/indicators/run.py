@@ -36,6 +36,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from kuzet.indicators import (  # noqa: E402
+    IMPLEMENTATION,  # noqa: E402
     IndicatorType,
     InvalidIndicator,
     extract,
@@ -278,6 +279,7 @@ def main() -> int:
         f"corpus: {len(corpus)} snippets, {corpus_bytes / 1e6:.2f} MB, "
         f"{sum(len(s['expected']) for s in corpus)} expected indicators\n"
     )
+    out(f"kuzet engine: {IMPLEMENTATION} (KUZET_INDICATORS_PURE=1 for plain Python)\n")
 
     tools: list[tuple[str, Tool | None, str, set[str]]] = [
         ("kuzet", run_kuzet, "", {kind.value for kind in IndicatorType})

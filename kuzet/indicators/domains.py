@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
+from importlib import resources
 
 import idna
 import tldextract
@@ -119,7 +119,10 @@ def skeleton(text: str) -> str:
 @cache
 def brands() -> tuple[Brand, ...]:
     """The protected brand domains from ``brands.json``."""
-    data = json.loads((Path(__file__).parent / "brands.json").read_text(encoding="utf-8"))
+    # From the package, not beside this file: the compiled module lives in native/.
+    data = json.loads(
+        resources.files("kuzet.indicators").joinpath("brands.json").read_text("utf-8")
+    )
     result = []
     for row in data["brands"]:
         parts = registrable(row["domain"])
