@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 from kuzet.indicators import Indicator, IndicatorType, extract
 from kuzet.indicators.model import new_indicator
 from kuzet.indicators.normalise import (
+    _REFANG_PATTERN,
     NormalisedText,
     _has_defanging,
+    _rewrite_pattern,
     _unsafe_characters,
     is_clean,
     normalise,
@@ -146,3 +148,29 @@ def test_new_indicator_is_the_dataclass() -> None:
     assert built == Indicator(IndicatorType.PHONE, "+77011234567", "8701", 3, 7, True, details)
     assert hash(built) == hash(Indicator(IndicatorType.PHONE, "+77011234567", "8701", 3, 7, True))
     assert built.as_dict()["country"] == "KZ"
+
+
+_DEFANG_PIECES = [" ", "[", "]", "(", ")", "{", "}", ".", "dot", "DOT", "at", "@", ":", "://", "/",
+                  "h", "H", "xx", "XT", "p", "s", "meow", "MEOW", "a", "\xa0", "\u200b", "１",
+                  "hxxps[:]//", " [.] ", "(dot)", "ſ", "K"]  # fmt: skip
+
+
+def _plain_rewrite_pattern(unsafe_characters: tuple[str, ...]) -> re.Pattern[str]:
+    """The rewrite pattern as first written: each alternative tried at every position."""
+    alternatives = [f"(?P<refang>(?i:{_REFANG_PATTERN}))"]
+    if unsafe_characters:
+        alternatives.append("[" + "".join(re.escape(c) for c in unsafe_characters) + "]")
+    return re.compile("|".join(alternatives))
+
+
+@given(st.lists(st.sampled_from(_DEFANG_PIECES), max_size=20).map("".join))
+@SETTINGS
+@example("help [at] mail [dot] ru hxxps[:]//kaspi(.)kz meow://x")
+@example("ahxxp: h\xa0xxp: MEOW:// ( dot )")
+def test_the_rewrite_pattern_finds_what_the_plain_one_finds(text: str) -> None:
+    unsafe = tuple(sorted({character for character in text if character in "\xa0\u200b１"}))
+
+    def found(pattern: re.Pattern[str]) -> list[tuple[tuple[int, int], bool]]:
+        return [(m.span(), m.group("refang") is not None) for m in pattern.finditer(text)]
+
+    assert found(_rewrite_pattern(unsafe)) == found(_plain_rewrite_pattern(unsafe))
