@@ -104,7 +104,9 @@ def extract_trying_every_trigger(text: str) -> list[Indicator]:
             match = matcher(subject, candidate_start) if matcher is not None else None
             if match is not None:
                 handler = extract_module._HANDLERS[match.lastgroup or "domain"]
-                position = max(handler(collector, match, subject), candidate_start + 1, position)
+                # As in extract: a candidate that fails before the trigger lets the loop come
+                # back to the trigger itself ("TXYZ…,1.2.3.4": not a wallet, then an address).
+                position = max(handler(collector, match, subject), candidate_start + 1)
                 break
     if "T" in subject:
         added = len(collector.results)
@@ -122,6 +124,7 @@ def extract_trying_every_trigger(text: str) -> list[Indicator]:
 @example("XXXX-XXXX-XXXX-XXXX.)+77011234567 т.ч.,8 701 123 45 67")
 @example("20/08/2023 4400 43** **** 1234; hxxps://kaspi[.]kz/a.)")
 @example("KZ 86 125 KZT5004100100 KZ 12 8 701 123 45 67")
+@example("TXYZabcdefghijkmnopqrstuvwxyzABCDE,1.2.3.4")
 def test_the_trigger_search_passes_over_nothing_that_matters(text: str) -> None:
     assert extract(text) == extract_trying_every_trigger(text)
 
@@ -174,3 +177,36 @@ def test_the_rewrite_pattern_finds_what_the_plain_one_finds(text: str) -> None:
         return [(m.span(), m.group("refang") is not None) for m in pattern.finditer(text)]
 
     assert found(_rewrite_pattern(unsafe)) == found(_plain_rewrite_pattern(unsafe))
+
+
+def _plain_candidate_pattern(names: list[str]) -> re.Pattern[str]:
+    """The candidate pattern without the number fast path, and with backtracking digit groups
+    and mask look-ahead, as first written."""
+    branches = dict(extract_module._BRANCHES)
+    branches["number"] = branches["number"].replace("[0-9]++", "[0-9]+")
+    branches["partial"] = branches["partial"].replace("{0,10}+", "{0,10}")
+    chosen = [name for name in extract_module._ORDER if name in names and name != "fastnumber"]
+    return re.compile("|".join(f"(?P<{name}>{branches[name]})" for name in chosen))
+
+
+_NUMBER_PIECES = [*"0123456789 .:,;!?)(-+@/*xX•●aZ\n", "0x", "1.2.3.4", "::", "bc1", "8 (701)",
+                  " - ", "4400 43** ****", "@mail.ru", ".kz", "TRC20",
+                  "1BoatSLRHtKNngkdXEeobR76b53LETtpyT"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_NUMBER_PIECES), max_size=25).map("".join))
+@SETTINGS
+@example("8 747 609 0657, 87011234567@mail.ru 4400 43** **** 1234 1.2.3.4 8-701-123-45-67")
+def test_the_number_fast_path_changes_no_candidate(text: str) -> None:
+    fast = extract_module._matcher("7")
+    assert fast is not None
+    names = sorted(extract_module._branches_for("7"))
+    plain = _plain_candidate_pattern(names).match
+    for position in range(len(text)):
+        found, expected = fast(text, position), plain(text, position)
+        if expected is None:
+            assert found is None
+        else:
+            assert found is not None
+            kind = "number" if found.lastgroup == "fastnumber" else found.lastgroup
+            assert (found.span(), kind) == (expected.span(), expected.lastgroup)
