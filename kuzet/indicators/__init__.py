@@ -13,7 +13,8 @@ messenger handles and IMEIs in Russian, Kazakh and English text. ``parse_<type>(
 validates one value and raises ``InvalidIndicator`` with a reason.
 
 The hot modules may also be compiled (``scripts/build_native.py``, run by ``make install``):
-the same source compiled by mypyc into ``native/``, used only while it matches the source.
+the same source compiled by mypyc (and the character loops of ``scanner.py`` by Cython) into
+``native/``, used only while it matches the source.
 ``IMPLEMENTATION`` says which runs; ``KUZET_INDICATORS_PURE=1`` forces plain Python.
 """
 
@@ -38,8 +39,8 @@ def _compiled_modules_are_current(native: Path) -> bool:
     package = native.parent
     try:
         return bool(manifest) and all(
-            hashlib.sha256((package / f"{name}.py").read_bytes()).hexdigest() == digest
-            for name, digest in manifest.items()
+            hashlib.sha256((package / file_name).read_bytes()).hexdigest() == digest
+            for file_name, digest in manifest.items()
         )
     except OSError:
         return False
@@ -49,7 +50,7 @@ _NATIVE = Path(__file__).with_name("native")
 if os.environ.get("KUZET_INDICATORS_PURE") != "1" and _compiled_modules_are_current(_NATIVE):
     # Submodules are looked up along the package's path: the compiled ones are found first.
     __path__.insert(0, str(_NATIVE))
-    IMPLEMENTATION = "compiled (mypyc)"
+    IMPLEMENTATION = "compiled (mypyc, Cython)"
 else:
     IMPLEMENTATION = "pure Python"
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from types import MappingProxyType
 
+from kuzet.indicators import scanner
 from kuzet.indicators.identifiers import (
     Validated,
     iban_length,
@@ -599,11 +600,16 @@ _TRIGGER_CHARACTERS = "[0-9@.:/*•●+]"
 #   text: the loop would only step past it, and nothing after white space looks back past it.
 # Before other punctuation (``т.ч.,``) such a dot is returned as a ``skip`` token: the loop
 # only moves its position past it.
+# ``scanner.trigger_positions`` answers the same, compiled, a character at a time in C.
 _SCAN = re.compile(
     _TRIGGER_CHARACTERS + r"(?<![0-9].)"
     r"(?!(?<=[.:])(?:[ \n\t\r]|\Z))"
     r"(?P<skip>(?<=[.:])(?=[,;!?)\"'»]))?"
 )
+# The compiled character scans (scanner.py), when Cython has built them; else the patterns.
+_USE_SCANNER = scanner.COMPILED
+_scanner_is_clean = scanner.is_clean
+_scanner_trigger_positions = scanner.trigger_positions
 # How far back from a trigger a candidate may start (a long e-mail local part or URL scheme).
 _LOOKBACK = 100
 _MASK_WORD = re.compile(r"[xX*•●]{4}[ \-]$")
@@ -648,27 +654,41 @@ def extract(text: str | bytes) -> list[Indicator]:
         _cache_day[0] = kazakh_day
         _run_segments.cache_clear()
         _run_segments_in_context.cache_clear()
-    if is_clean(text):
+    if _scanner_is_clean(text) if _USE_SCANNER else is_clean(text):
         subject = text
         collector = _Collector(text, None)
     else:
         normalised = normalise_unclean(text)
         subject = normalised.text
         collector = _Collector(text, None if normalised.is_identity else normalised)
-    scan = _SCAN.search
     matchers = _MATCHERS
     handlers = _HANDLERS
     word_breaks = _WORD_BREAKS
     letters_and_digits = _ASCII_LETTERS_AND_DIGITS
     position = 0
+    # Compiled, every trigger is found in one pass first (whether a character is a trigger
+    # depends only on its neighbours, not on where the loop stands), and those inside a
+    # candidate already taken are passed over. Otherwise each search starts at the position.
+    # A trigger is tried again when a candidate found before it ended before it (``TXYZ…,8 701
+    # …``: not a wallet, then a phone that starts at the trigger).
+    triggers = _scanner_trigger_positions(subject) if _USE_SCANNER else None
+    scan = _SCAN.search
+    index = 0
     while True:
-        trigger = scan(subject, position)
-        if trigger is None:
-            break
-        if trigger.lastgroup is not None:
-            position = trigger.end()
-            continue
-        trigger_position = trigger.start()
+        if triggers is not None:
+            while index < len(triggers) and triggers[index] < position:
+                index += 1
+            if index == len(triggers):
+                break
+            trigger_position = triggers[index]
+        else:
+            trigger = scan(subject, position)
+            if trigger is None:
+                break
+            if trigger.lastgroup is not None:
+                position = trigger.end()
+                continue
+            trigger_position = trigger.start()
         low = position if position > trigger_position - _LOOKBACK else trigger_position - _LOOKBACK
         position = trigger_position + 1
         character = subject[trigger_position]

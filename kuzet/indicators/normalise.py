@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-__all__ = ["NormalisedText", "is_clean", "normalise", "normalise_unclean"]
+__all__ = ["NormalisedText", "is_clean", "normalise", "normalise_unclean", "safe_characters"]
 
 # Defanged notation as analysts and CERT bulletins write it. Matched case-insensitively; the
 # replacement is what the fang would have been. Only searched for when a cheap substring test
@@ -188,6 +188,14 @@ _DEFANG_MARKS = "[({:"
 
 
 @cache
+def safe_characters() -> str:
+    """The characters a clean text is made of: ASCII but the brackets and colon that defanged
+    forms need (``[({:``), and the usual safe non-ASCII characters of our texts."""
+    safe_ascii = "".join(chr(code) for code in range(0x80) if chr(code) not in _DEFANG_MARKS)
+    return safe_ascii + _common_safe_characters()
+
+
+@cache
 def _needs_rewrite() -> re.Pattern[str]:
     """A pattern found in every text that ``normalise`` may have to rewrite.
 
@@ -199,10 +207,9 @@ def _needs_rewrite() -> re.Pattern[str]:
     scheme forms end in a colon: ``hxxps:``, ``hxxp[:``, ``meow://``). Finding something only
     means that the full checks run; they decide.
     """
-    safe_ascii = "".join(chr(code) for code in range(0x80) if chr(code) not in _DEFANG_MARKS)
     scheme = r"(?<!\w)[hH](?i:xx|xt)[pP]"
     return re.compile(
-        "[^" + re.escape(safe_ascii + _common_safe_characters()) + "]"
+        "[^" + re.escape(safe_characters()) + "]"
         r"(?:(?<![\[({:])"
         r"|(?<=\[)(?i:\.|dot|at|@|:|://|/)\]"
         r"|(?<=\()(?i:\.|dot|at)\)"

@@ -125,6 +125,7 @@ def extract_trying_every_trigger(text: str) -> list[Indicator]:
 @example("20/08/2023 4400 43** **** 1234; hxxps://kaspi[.]kz/a.)")
 @example("KZ 86 125 KZT5004100100 KZ 12 8 701 123 45 67")
 @example("TXYZabcdefghijkmnopqrstuvwxyzABCDE,1.2.3.4")
+@example("TXYZabcdefghijkmnopqrstuvwxyzABCDE,8 701 123 45 67")
 def test_the_trigger_search_passes_over_nothing_that_matters(text: str) -> None:
     assert extract(text) == extract_trying_every_trigger(text)
 

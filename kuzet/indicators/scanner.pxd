@@ -1,0 +1,11 @@
+# C types for scanner.py when Cython compiles it (scripts/build_native.py): characters read
+# straight from the string's buffer, indexes as machine integers.
+cimport cython
+
+@cython.locals(size=Py_ssize_t, length=Py_ssize_t, index=Py_ssize_t, character=Py_UCS4,
+               code=Py_ssize_t, flags=str)
+cpdef bint is_clean(str text)
+
+@cython.locals(length=Py_ssize_t, index=Py_ssize_t, character=Py_UCS4, is_digit=bint,
+               previous_is_digit=bint, found=list)
+cpdef list trigger_positions(str text)
