@@ -47,8 +47,6 @@ compiled_by_cython = cythonize(
     compiler_directives={{
         "language_level": 3,
         "annotation_typing": False,
-        "boundscheck": False,
-        "wraparound": False,
     }},
 )
 setup(

@@ -2,8 +2,14 @@
 # straight from the string's buffer, indexes as machine integers.
 cimport cython
 
-@cython.locals(size=Py_ssize_t, length=Py_ssize_t, index=Py_ssize_t, character=Py_UCS4,
-               code=Py_ssize_t, flags=str)
+cpdef bint _is_word_character(Py_UCS4 character)
+
+cpdef bint _starts_defanged_scheme(str text, Py_ssize_t start)
+
+@cython.locals(end=Py_ssize_t, start=Py_ssize_t)
+cpdef bint _ends_defanged_scheme(str text, Py_ssize_t index)
+
+@cython.locals(size=Py_ssize_t, index=Py_ssize_t, character=Py_UCS4, code=Py_ssize_t, flags=str)
 cpdef bint is_clean(str text)
 
 @cython.locals(length=Py_ssize_t, index=Py_ssize_t, character=Py_UCS4, is_digit=bint,

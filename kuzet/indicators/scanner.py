@@ -58,6 +58,9 @@ _BRACKET_FORMS = {
 }
 
 
+_FORM_STARTS = frozenset(".dDaA@:/")
+
+
 def _opens_defanged_form(text: str, index: int) -> bool:
     """Whether the bracket at ``index`` opens a defanged form."""
     closing, insides = _BRACKET_FORMS[text[index]]
@@ -66,26 +69,27 @@ def _opens_defanged_form(text: str, index: int) -> bool:
     return any(rest.startswith(inside + closing) for inside in insides)
 
 
+def _starts_defanged_scheme(text: str, start: int) -> bool:
+    """Whether ``hxxp`` or ``hxtp`` (x and t in any case) starts a word at ``start``."""
+    return (
+        start >= 0
+        and text[start] in "hH"
+        and text[start + 1] in "xX"
+        and text[start + 2] in "xXtT"
+        and text[start + 3] in "pP"
+        and (start == 0 or not _is_word_character(text[start - 1]))
+    )
+
+
 def _ends_defanged_scheme(text: str, index: int) -> bool:
     """Whether the colon at ``index`` ends ``hxxp``/``hxtp`` (optionally ``s``, optionally
     ``[``) or ``meow`` before ``//``, starting a word, as ``normalise.needs_rewrite`` sees it."""
-    end = index
-    if end >= 1 and text[end - 1] == "[":
-        end -= 1
-    # "hxxps:" ends its scheme a letter earlier than "hxxp:".
-    candidates = (end - 1, end) if end >= 1 and text[end - 1] in "sS" else (end,)
-    for scheme_end in candidates:
-        start = scheme_end - 4
-        if start < 0:
-            continue
-        if (
-            text[start] in "hH"
-            and text[start + 1] in "xX"
-            and text[start + 2] in "xXtT"
-            and text[scheme_end - 1] in "pP"
-            and (start == 0 or not _is_word_character(text[start - 1]))
-        ):
-            return True
+    end = index - 1 if index >= 1 and text[index - 1] == "[" else index
+    if _starts_defanged_scheme(text, end - 4):
+        return True
+    # "hxxps:" ends its scheme a letter later than "hxxp:".
+    if end >= 1 and text[end - 1] in "sS" and _starts_defanged_scheme(text, end - 5):
+        return True
     start = index - 4
     return (
         start >= 0
@@ -99,24 +103,23 @@ def is_clean(text: str) -> bool:
     """``normalise.is_clean``: no character outside the safe set and no defanged form."""
     flags = _SAFE_FLAGS
     size = len(flags)
-    length = len(text)
-    index = 0
-    while index < length:
-        character = text[index]
-        code = ord(character)
-        if code < size and flags[code] == "1":
-            index += 1
+    # Compiled, ``enumerate`` over a string is a C loop over its buffer.
+    for index, character in enumerate(text):
+        if character < "\x80":
+            # Every ASCII character is safe but a bracket or colon, and one of those only
+            # matters as part of a defanged form.
+            if character == "[" or character == "(" or character == "{":
+                # Every form goes on with one of these: most brackets are let go here.
+                if text[index + 1 : index + 2] in _FORM_STARTS and _opens_defanged_form(
+                    text, index
+                ):
+                    return False
+            elif character == ":" and _ends_defanged_scheme(text, index):
+                return False
             continue
-        # Not a safe character: a bracket or colon only if it is part of a defanged form.
-        if character == "[" or character == "(" or character == "{":
-            if _opens_defanged_form(text, index):
-                return False
-        elif character == ":":
-            if _ends_defanged_scheme(text, index):
-                return False
-        else:
+        code = ord(character)
+        if code >= size or flags[code] != "1":
             return False
-        index += 1
     return True
 
 
@@ -133,9 +136,7 @@ def trigger_positions(text: str) -> list[int]:
     found: list[int] = []
     length = len(text)
     previous_is_digit = False
-    index = 0
-    while index < length:
-        character = text[index]
+    for index, character in enumerate(text):
         is_digit = "0" <= character <= "9"
         if not previous_is_digit and (
             is_digit
@@ -144,5 +145,4 @@ def trigger_positions(text: str) -> list[int]:
         ):
             found.append(index)
         previous_is_digit = is_digit
-        index += 1
     return found
