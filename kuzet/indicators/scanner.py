@@ -17,7 +17,7 @@ from types import FunctionType
 
 from kuzet.indicators.normalise import safe_characters
 
-__all__ = ["COMPILED", "is_clean", "trigger_positions"]
+__all__ = ["COMPILED", "is_clean", "number_run_end", "trigger_positions"]
 
 
 def _probe() -> None:
@@ -146,3 +146,73 @@ def trigger_positions(text: str) -> list[int]:
             found.append(index)
         previous_is_digit = is_digit
     return found
+
+
+def _is_digit(character: str) -> bool:
+    return "0" <= character <= "9"
+
+
+def _after_separator(text: str, index: int) -> int:
+    """Where the digits after a number-run separator at ``index`` start, or -1.
+
+    The separators of ``extract``'s number pattern, in its order: one of `` .-``; an opening
+    bracket with a space before or after it or both; a closing one, likewise, with a space or
+    dash after it; `` - ``. At most one of them can be followed by a digit at any place.
+    """
+    length = len(text)
+    character = text[index]
+    if character in " .-" and index + 1 < length and _is_digit(text[index + 1]):
+        return index + 1
+    bracket = index + 1 if character == " " else index
+    if bracket < length and text[bracket] in "()":
+        after = bracket + 1
+        spaced = after < length and (
+            text[after] == " " or (text[bracket] == ")" and text[after] == "-")
+        )
+        if spaced and after + 1 < length and _is_digit(text[after + 1]):
+            return after + 1
+        if after < length and _is_digit(text[after]):
+            return after
+        return -1
+    if character == " " and text[index + 1 : index + 3] == "- " and index + 3 < length:
+        return index + 3 if _is_digit(text[index + 3]) else -1
+    return -1
+
+
+def number_run_end(text: str, start: int) -> int:
+    """Where ``extract``'s "fastnumber" candidate starting at ``start`` ends, or -1 when that
+    candidate does not apply there (the pattern's other branches must then be tried).
+
+    The run is digit groups joined by the number separators (``8 (701) 123-45-67``). The
+    fast path holds when the character before ``start`` is no letter, digit or mask, the first
+    group ends at a space, a bracket, sentence punctuation or the end, and no mask follows
+    within ten digits, spaces and dashes. The run ends at the last group that is not followed
+    by an ASCII letter or digit.
+    """
+    length = len(text)
+    if start > 0:
+        before = text[start - 1]
+        if before == "*" or (before < "\x80" and before.isalnum()):
+            return -1
+    end = start
+    while end < length and _is_digit(text[end]):
+        end += 1
+    if end == start or (end < length and text[end] not in " (),;!?"):
+        return -1
+    index = start
+    while index < length and index - start < 10 and (_is_digit(text[index]) or text[index] in " -"):
+        index += 1
+    if index < length and text[index] in "*xX•●":
+        return -1
+    previous_end = end
+    while end < length:
+        digits = _after_separator(text, end)
+        if digits < 0:
+            break
+        previous_end = end
+        end = digits
+        while end < length and _is_digit(text[end]):
+            end += 1
+    if end < length and text[end] < "\x80" and text[end].isalnum():
+        return previous_end
+    return end

@@ -57,3 +57,24 @@ def test_both_agree_on_the_corpus() -> None:
         text = json.loads(line)["text"]
         assert scanner.is_clean(text) == normalise.is_clean(text), text
         assert scanner.trigger_positions(text) == _regex_triggers(text), text
+
+
+NUMBER_PIECES = [
+    *"0123456789 .:,;!?)(-+@/*xX•●aZ\n", "0x", "1.2.3.4", "::", " (", ") ", ")-", " - ",
+    "8 (701)", "4400 43** ****", "@mail.ru", ".kz", "TRC20", "é", "٣", "１",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(NUMBER_PIECES), min_size=1, max_size=25).map("".join))
+@SETTINGS
+@example("8 (701) 123-45-67, 8 ( 701 ) 123 - 45 - 67 870112345a 4400 43** ****")
+@example("7 )-5 (8 ) 9 - 1")
+def test_number_runs_end_where_the_fast_number_pattern_ends(text: str) -> None:
+    fast = extract_module._matcher("7")
+    assert fast is not None
+    for start, character in enumerate(text):
+        if not "0" <= character <= "9":
+            continue
+        match = fast(text, start)
+        expected = match.end() if match is not None and match.lastgroup == "fastnumber" else -1
+        assert scanner.number_run_end(text, start) == expected, start
