@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
 
     name = "kuzet.core"
     label = "core"
+
+    def ready(self) -> None:
+        from kuzet.core import checks  # noqa: F401 - registers the system checks

@@ -116,3 +116,13 @@ def test_production_refuses_unsafe_settings(override, complaint):
     result = run_settings_check({**PRODUCTION, **override})
     assert result.returncode != 0
     assert complaint in result.stderr
+
+
+def test_the_deploy_checks_say_when_the_indicator_engine_is_not_compiled(monkeypatch):
+    from kuzet.core.checks import indicator_engine_is_compiled
+
+    monkeypatch.setattr("kuzet.indicators.IMPLEMENTATION", "pure Python")
+    (message,) = indicator_engine_is_compiled()
+    assert message.id == "kuzet.I001"
+    monkeypatch.setattr("kuzet.indicators.IMPLEMENTATION", "compiled (mypyc, Cython)")
+    assert indicator_engine_is_compiled() == []
