@@ -7,7 +7,9 @@ the first character, proposes a candidate (phone/card digit run, IBAN, URL, e-ma
 Each candidate is checked by the cheap validator of its type (checksums, registry lengths,
 number ranges) and recorded with offsets mapped back to the input. Nothing here calls a slow
 library per candidate: phonenumbers only sees non-+7 international numbers, and idna and the
-public-suffix lookup run once per distinct host (cached).
+public-suffix lookup run once per distinct host (cached). In the compiled build the cleanliness
+check, the trigger search and number runs at a word start come from ``scanner`` (C loops held
+to these patterns by tests) instead of the patterns.
 """
 
 from __future__ import annotations
