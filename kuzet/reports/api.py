@@ -24,7 +24,7 @@ from kuzet.blocking import services as blocking_services
 from kuzet.blocking.models import PartnerInboxItem
 from kuzet.core.pagination import BoundedPagination
 from kuzet.reports import services
-from kuzet.reports.models import Report, ReportImport
+from kuzet.reports.models import ImportRowOutcome, Report, ReportImport
 from kuzet.reports.schemas import ReportIn
 
 router = Router(tags=["reports"])
@@ -53,7 +53,7 @@ class BulkIn(Schema):
 
 class RowResult(Schema):
     row: int
-    outcome: Literal["created", "merged", "invalid"]
+    outcome: ImportRowOutcome
     report: ReportOut | None = None
     errors: dict[str, str] | None = None
 
@@ -103,10 +103,10 @@ def _submit_one(request: HttpRequest, client: ApiClient, report_in: ReportIn) ->
             client_address=client_address_of(request),
         )
     except services.ReportInvalid as error:
-        return RowResult(row=0, outcome="invalid", errors=error.errors)
+        return RowResult(row=0, outcome=ImportRowOutcome.INVALID, errors=error.errors)
     return RowResult(
         row=0,
-        outcome="merged" if submitted.is_duplicate else "created",
+        outcome=ImportRowOutcome.MERGED if submitted.is_duplicate else ImportRowOutcome.CREATED,
         report=ReportOut(**_report_out(submitted.report, is_duplicate=submitted.is_duplicate)),
     )
 
@@ -135,13 +135,13 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Status[Any]:
 
     def handler() -> tuple[int, dict[str, Any]]:
         result = _submit_one(request, client, payload)
-        if result.outcome == "invalid":
+        if result.outcome == ImportRowOutcome.INVALID:
             return 422, {
                 "detail": "The report has errors; fix the fields named.",
                 "errors": result.errors,
             }
         report = result.report.model_dump() if result.report else {}
-        return (201 if result.outcome == "created" else 200), report
+        return (201 if result.outcome == ImportRowOutcome.CREATED else 200), report
 
     return Status(*_idempotent(request, client, "reports.create", handler))
 
@@ -164,7 +164,14 @@ def _bulk(request: HttpRequest, client: ApiClient, rows: list[dict[str, Any]]) -
                 ".".join(str(part) for part in detail["loc"]) or "row": detail["msg"]
                 for detail in error.errors()
             }
-            results.append({"row": index, "outcome": "invalid", "report": None, "errors": errors})
+            results.append(
+                {
+                    "row": index,
+                    "outcome": ImportRowOutcome.INVALID,
+                    "report": None,
+                    "errors": errors,
+                }
+            )
             continue
         results.append(None)
         positions.append(index)
@@ -180,7 +187,7 @@ def _bulk(request: HttpRequest, client: ApiClient, rows: list[dict[str, Any]]) -
         if isinstance(outcome, services.ReportInvalid):
             results[index] = {
                 "row": index,
-                "outcome": "invalid",
+                "outcome": ImportRowOutcome.INVALID,
                 "report": None,
                 "errors": outcome.errors,
             }
@@ -193,15 +200,17 @@ def _bulk(request: HttpRequest, client: ApiClient, rows: list[dict[str, Any]]) -
         report["received_at"] = report["received_at"].isoformat()
         results[index] = {
             "row": index,
-            "outcome": "merged" if outcome.is_duplicate else "created",
+            "outcome": (
+                ImportRowOutcome.MERGED if outcome.is_duplicate else ImportRowOutcome.CREATED
+            ),
             "report": report,
             "errors": None,
         }
     final = [result for result in results if result is not None]
     return {
-        "created": sum(result["outcome"] == "created" for result in final),
-        "merged": sum(result["outcome"] == "merged" for result in final),
-        "invalid": sum(result["outcome"] == "invalid" for result in final),
+        "created": sum(result["outcome"] == ImportRowOutcome.CREATED for result in final),
+        "merged": sum(result["outcome"] == ImportRowOutcome.MERGED for result in final),
+        "invalid": sum(result["outcome"] == ImportRowOutcome.INVALID for result in final),
         "results": final,
     }
 
@@ -342,7 +351,7 @@ class ImportOut(Schema):
 
 class ImportRowOut(Schema):
     row: int
-    outcome: str
+    outcome: ImportRowOutcome
     tracking_number: str | None
     errors: dict[str, str] | None
 

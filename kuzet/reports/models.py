@@ -341,6 +341,14 @@ class ImportStatus(models.TextChoices):
     DONE = "done", _("Done")
 
 
+class ImportRowOutcome(models.TextChoices):
+    """What became of one row of an import or of a bulk call."""
+
+    CREATED = "created", _("Created")
+    MERGED = "merged", _("Merged into an earlier report")
+    INVALID = "invalid", _("Invalid")
+
+
 class ReportImportQuerySet(models.QuerySet["ReportImport"]):
     def visible_to(self, actor: object) -> ReportImportQuerySet:
         """A partner sees its own imports; the Department sees all of them."""
@@ -391,7 +399,8 @@ class ReportImportRow(models.Model):
     report_import = models.ForeignKey(ReportImport, on_delete=models.CASCADE, related_name="rows")
     row = models.PositiveIntegerField()
     payload = models.JSONField()
-    outcome = models.CharField(max_length=10, blank=True)
+    # Blank until the worker has processed the row.
+    outcome = models.CharField(max_length=10, blank=True, choices=ImportRowOutcome.choices)
     report = models.ForeignKey(
         Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

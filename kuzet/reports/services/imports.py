@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from kuzet.accounts.models import ApiClient
 from kuzet.audit.services import SystemActor, audit_record
-from kuzet.reports.models import ImportStatus, ReportImport, ReportImportRow
+from kuzet.reports.models import ImportRowOutcome, ImportStatus, ReportImport, ReportImportRow
 from kuzet.reports.services.intake import IntakeItem, ReportInvalid, report_submit_many
 
 MAXIMUM_IMPORT_ROWS = 50_000
@@ -56,7 +56,7 @@ def report_import_run_chunk(*, report_import: ReportImport) -> bool:
     with transaction.atomic():
         rows = list(
             ReportImportRow.objects.select_for_update()
-            .filter(report_import=report_import, outcome="")
+            .filter(report_import=report_import, outcome="")  # not yet processed
             .order_by("row")[:CHUNK]
         )
         if not rows:
@@ -70,7 +70,7 @@ def report_import_run_chunk(*, report_import: ReportImport) -> bool:
             try:
                 data = ReportIn.model_validate(row.payload).to_input()
             except ValidationError as error:
-                row.outcome = "invalid"
+                row.outcome = ImportRowOutcome.INVALID
                 row.errors = {
                     ".".join(str(part) for part in detail["loc"]) or "row": detail["msg"]
                     for detail in error.errors()
@@ -87,21 +87,22 @@ def report_import_run_chunk(*, report_import: ReportImport) -> bool:
         actor = report_import.api_client or SystemActor("import")
         for row, outcome in zip(pending, report_submit_many(actor=actor, items=items), strict=True):
             if isinstance(outcome, ReportInvalid):
-                row.outcome, row.errors = "invalid", outcome.errors
+                row.outcome, row.errors = ImportRowOutcome.INVALID, outcome.errors
             else:
-                row.outcome = "merged" if outcome.is_duplicate else "created"
+                row.outcome = (
+                    ImportRowOutcome.MERGED if outcome.is_duplicate else ImportRowOutcome.CREATED
+                )
                 row.report = outcome.report
         ReportImportRow.objects.bulk_update(rows, ["outcome", "errors", "report"])
         counts = {
-            name: sum(row.outcome == name for row in rows)
-            for name in ("created", "merged", "invalid")
+            outcome: sum(row.outcome == outcome for row in rows) for outcome in ImportRowOutcome
         }
         ReportImport.objects.filter(pk=report_import.pk).update(
             status=ImportStatus.RUNNING,
             processed=F("processed") + len(rows),
-            created=F("created") + counts["created"],
-            merged=F("merged") + counts["merged"],
-            invalid=F("invalid") + counts["invalid"],
+            created=F("created") + counts[ImportRowOutcome.CREATED],
+            merged=F("merged") + counts[ImportRowOutcome.MERGED],
+            invalid=F("invalid") + counts[ImportRowOutcome.INVALID],
         )
     return True
 
