@@ -19,6 +19,13 @@ from kuzet.core.actors import actor_organisation
 from kuzet.core.models import PublicIdentifierModel, TimeStampedModel
 
 
+class MessageKind(models.TextChoices):
+    """What an outbox message (and the inbox item it becomes) carries."""
+
+    HOLD_ALERT = "hold_alert", _("Hold alert")
+    REPORTER_NOTIFICATION = "reporter_notification", _("Notification to a reporter")
+
+
 class HoldAlertStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     DELIVERED = "delivered", _("Delivered")
@@ -97,7 +104,7 @@ class OutboxMessage(models.Model):
         null=True,
         blank=True,
     )
-    kind = models.CharField(max_length=50)
+    kind = models.CharField(max_length=50, choices=MessageKind.choices)
     payload = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
     next_attempt_at = models.DateTimeField(db_index=True)
@@ -139,7 +146,7 @@ class PartnerInboxItem(models.Model):
     recipient = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="inbox_items"
     )
-    kind = models.CharField(max_length=50)
+    kind = models.CharField(max_length=50, choices=MessageKind.choices)
     payload = models.JSONField()
     received_at = models.DateTimeField(auto_now_add=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)

@@ -22,11 +22,15 @@ from kuzet.audit.services import PendingEntry, audit_record, audit_record_many
 from kuzet.blocking.channels.base import DeliveryFailed, OutgoingMessage, PartnerChannel
 from kuzet.blocking.channels.inbox import InboxChannel
 from kuzet.blocking.channels.notify import notifier_channel
-from kuzet.blocking.models import HoldAlert, HoldAlertStatus, OutboxMessage, PartnerInboxItem
+from kuzet.blocking.models import (
+    HoldAlert,
+    HoldAlertStatus,
+    MessageKind,
+    OutboxMessage,
+    PartnerInboxItem,
+)
 
 logger = logging.getLogger("kuzet.blocking")
-
-HOLD_ALERT = "hold_alert"
 
 
 def channel_for(recipient: Organisation | None) -> PartnerChannel:
@@ -37,7 +41,7 @@ def channel_for(recipient: Organisation | None) -> PartnerChannel:
 
 
 def outbox_enqueue(
-    *, recipient: Organisation | None, kind: str, payload: dict[str, Any]
+    *, recipient: Organisation | None, kind: MessageKind, payload: dict[str, Any]
 ) -> OutboxMessage:
     """Queue a message for a partner in the current transaction; delivered after commit."""
     return OutboxMessage.objects.create(
@@ -85,7 +89,7 @@ def hold_alerts_create(
         [
             OutboxMessage(
                 recipient=request.bank,
-                kind=HOLD_ALERT,
+                kind=MessageKind.HOLD_ALERT,
                 payload=_alert_payload(alert, request),
                 next_attempt_at=now,
             )
@@ -174,7 +178,7 @@ def _deliver(message: OutboxMessage) -> bool:
         return False
     message.delivered_at = timezone.now()
     message.save(update_fields=["attempts", "delivered_at"])
-    if message.kind == HOLD_ALERT:
+    if message.kind == MessageKind.HOLD_ALERT:
         HoldAlert.objects.filter(
             public_id=message.payload["alert_id"], status=HoldAlertStatus.QUEUED
         ).update(status=HoldAlertStatus.DELIVERED, delivered_at=message.delivered_at)
@@ -188,7 +192,7 @@ def inbox_acknowledge(*, actor: Any, item: PartnerInboxItem) -> PartnerInboxItem
         if item.acknowledged_at is None:
             item.acknowledged_at = timezone.now()
             item.save(update_fields=["acknowledged_at"])
-            if item.kind == HOLD_ALERT:
+            if item.kind == MessageKind.HOLD_ALERT:
                 HoldAlert.objects.filter(public_id=item.payload["alert_id"]).exclude(
                     status=HoldAlertStatus.ACKNOWLEDGED
                 ).update(status=HoldAlertStatus.ACKNOWLEDGED, acknowledged_at=item.acknowledged_at)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from kuzet import indicators
 from kuzet.audit.services import audit_record
 from kuzet.blocking import services as blocking_services
+from kuzet.blocking.models import MessageKind
 from kuzet.reports.models import (
     Attachment,
     Report,
@@ -87,7 +88,7 @@ def _notify_reporter(report: Report, event: str) -> None:
         }[event]
     blocking_services.outbox_enqueue(
         recipient=None,
-        kind="reporter_notification",
+        kind=MessageKind.REPORTER_NOTIFICATION,
         payload={
             "report": report.tracking_number,
             "phone": contact.phone,
