@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('blocking', '0001_initial'),
+        ("blocking", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='outboxmessage',
-            name='kind',
-            field=models.CharField(choices=[('hold_alert', 'Hold alert'), ('reporter_notification', 'Notification to a reporter')], max_length=50),
+            model_name="outboxmessage",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("hold_alert", "Hold alert"),
+                    ("reporter_notification", "Notification to a reporter"),
+                ],
+                max_length=50,
+            ),
         ),
         migrations.AlterField(
-            model_name='partnerinboxitem',
-            name='kind',
-            field=models.CharField(choices=[('hold_alert', 'Hold alert'), ('reporter_notification', 'Notification to a reporter')], max_length=50),
+            model_name="partnerinboxitem",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("hold_alert", "Hold alert"),
+                    ("reporter_notification", "Notification to a reporter"),
+                ],
+                max_length=50,
+            ),
         ),
     ]
