@@ -57,6 +57,17 @@ class AgeBand(models.TextChoices):
     UNKNOWN = "unknown", _("Prefer not to say")
 
 
+class ReportFlag(models.TextChoices):
+    """Why an officer should look twice at a report before acting on it."""
+
+    # An identifier became valid only after folding look-alike or invisible characters: someone
+    # tried to slip it past filters.
+    SUSPICIOUS_IDENTIFIER = "suspicious_identifier", _("Disguised identifier")
+    # More public-form reports than the threshold named the same identifier within a day: a
+    # campaign to have an innocent account frozen looks like this, so no hold alert is sent.
+    COORDINATED_NAMING = "coordinated_naming", _("Identifier named by many public reports")
+
+
 class ReportQuerySet(models.QuerySet["Report"]):
     def visible_to(self, actor: object) -> ReportQuerySet:
         """The Department sees every report; a regional department the reports routed to it;
@@ -117,6 +128,7 @@ class Report(TimeStampedModel, PublicIdentifierModel):
     erdr_number = models.CharField(_("ERDR number"), max_length=30, blank=True)
     registered_at = models.DateTimeField(null=True, blank=True)
     is_over_registration_threshold = models.BooleanField(default=False)
+    # ReportFlag values, sorted.
     flags = models.JSONField(default=list, blank=True)
     fingerprint = models.CharField(max_length=64, blank=True)
     # The public form's one-time key: a double-clicked submit finds the report it already made.
@@ -162,6 +174,11 @@ class Report(TimeStampedModel, PublicIdentifierModel):
             if scheme.code == self.scheme:
                 return reference.label_in(scheme.label, get_language() or "ru")
         return self.scheme
+
+    @property
+    def flag_labels(self) -> list[str]:
+        """The report's flags in the reader's language."""
+        return [str(ReportFlag(flag).label) for flag in self.flags]
 
     @staticmethod
     def pk_from_tracking_number(tracking_number: str) -> int | None:

@@ -263,3 +263,13 @@ def test_the_reporter_adds_a_screenshot_later(client, reference_data, settings, 
     assert Report.objects.get().attachments.get().safe_name == "later.png"
     empty = client.post(track, {"body": ""})
     assert empty.status_code == 400
+
+
+def test_a_flagged_report_names_its_flags_in_words_on_the_staff_pages(signed_in, submit):
+    report = submit(minutes_ago=None, narrative="Номер: +７ ７０１ ２３４ ５６ ７８").report
+    alice = signed_in("alice")
+    alice.post("/i18n/setlang/", {"language": "en", "next": "/reports/"})
+    for page in (alice.get(f"/reports/{report.public_id}/"), alice.get("/reports/")):
+        text = page.content.decode()
+        assert "Disguised identifier" in text
+        assert "suspicious_identifier" not in text

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 
-from kuzet.reports.models import Channel, Report
+from kuzet.reports.models import Channel, Report, ReportFlag
 from kuzet.reports.services.intake.hashing import contact_hash
 from kuzet.reports.services.intake.lookups import Lookups
 from kuzet.reports.services.intake.triage import (
@@ -136,14 +136,14 @@ class _Decider:
             linked_reports=linked,
             golden_hour_minutes=settings.GOLDEN_HOUR_MINUTES,
         )
-        flags: set[str] = set()
+        flags: set[ReportFlag] = set()
         for found, _source, identifier in hashes:
             if found.suspicious:
-                flags.add("suspicious_identifier")
+                flags.add(ReportFlag.SUSPICIOUS_IDENTIFIER)
             if item.channel == Channel.PUBLIC_WEB:
                 self.named_recently[identifier] += 1
                 if self.named_recently[identifier] > settings.COORDINATED_NAMING_THRESHOLD:
-                    flags.add("coordinated_naming")
+                    flags.add(ReportFlag.COORDINATED_NAMING)
         secret = item.tracking_secret or secrets.token_urlsafe(24)
         report = Report(
             received_at=received,
@@ -170,6 +170,6 @@ class _Decider:
             registration_due_at=received + REGISTRATION_DEADLINE,
             is_over_registration_threshold=loss >= settings.REGISTRATION_THRESHOLD_KZT,
             fingerprint=self.lookups.fingerprints[row.index],
-            flags=sorted(flags),
+            flags=sorted(flag.value for flag in flags),
         )
         return NewReport(row, report, secret)

@@ -15,6 +15,7 @@ from kuzet.reports.models import (
     Channel,
     Report,
     ReporterContact,
+    ReportFlag,
     ReportIndicator,
     ReportSource,
     ReportStatus,
@@ -189,7 +190,7 @@ class _Writer:
                 transfer.receiving_bank is None
                 or minutes is None
                 or minutes > settings.GOLDEN_HOUR_MINUTES
-                or "coordinated_naming" in report.flags
+                or ReportFlag.COORDINATED_NAMING in report.flags
             ):
                 continue
             requests.append(
