@@ -18,7 +18,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
-from kuzet.accounts.models import Capability
+from kuzet.accounts.models import AccountAction, Capability
 from kuzet.audit.models import Outcome
 from kuzet.audit.services import audit_record, client_address_of
 
@@ -60,7 +60,7 @@ def capability_required(*capabilities: Capability) -> Callable[[View], View]:
             if not all(user.has_capability(capability) for capability in capabilities):  # type: ignore[union-attr]
                 audit_record(
                     actor=user,
-                    action="access.denied",
+                    action=AccountAction.ACCESS_DENIED,
                     outcome=Outcome.DENIED,
                     object_type="page",
                     object_id=request.path[:64],
@@ -90,7 +90,7 @@ def get_visible_or_404(
     if hidden is not None:
         audit_record(
             actor=actor,
-            action="access.denied",
+            action=AccountAction.ACCESS_DENIED,
             outcome=Outcome.DENIED,
             target=hidden,
             client_address=client_address_of(request),

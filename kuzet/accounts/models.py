@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kuzet import reference
 from kuzet.core.actors import actor_has_capability, actor_organisation
-from kuzet.core.models import PublicIdentifierModel, TimeStampedModel
+from kuzet.core.models import AuditAction, PublicIdentifierModel, TimeStampedModel
 
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager
@@ -447,3 +447,24 @@ class IdempotencyRecord(models.Model):
 
 
 Actor: TypeAlias = User | ApiClient
+
+
+class AccountAction(AuditAction):
+    """What accounts writes to the audit log: sign-in, accounts, API clients, refusals."""
+
+    LOGIN = "accounts.login"
+    LOGIN_TOTP_ENROLLED = "accounts.login.totp_enrolled"
+    # Failures: a wrong password or unknown user, a wrong code, the failure that locked the account,
+    # and a sign-in refused because the account was locked already.
+    LOGIN_FIRST_FACTOR_FAILED = "accounts.login.password"
+    LOGIN_SECOND_FACTOR_FAILED = "accounts.login.code"
+    LOGIN_LOCKED = "accounts.login.locked"
+    LOGIN_REFUSED_LOCKED = "accounts.login.refused_locked"
+    LOGOUT = "accounts.logout"
+    USER_CREATE = "accounts.user.create"
+    USER_DISABLE = "accounts.user.disable"
+    USER_UNLOCK = "accounts.user.unlock"
+    API_CLIENT_CREATE = "accounts.api_client.create"
+    API_CLIENT_REVOKE = "accounts.api_client.revoke"
+    # A page, endpoint or object refused to an actor (security.md C3).
+    ACCESS_DENIED = "access.denied"

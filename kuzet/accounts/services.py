@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kuzet import reference
 from kuzet.accounts.models import (
     ROLES_BY_KIND,
+    AccountAction,
     ApiClient,
     ApiScope,
     IdempotencyRecord,
@@ -52,14 +53,16 @@ class AccountError(ValueError):
 # ---------------------------------------------------------------- sign-in and lockout
 
 
-def _register_login_failure(user: User, *, client_address: str | None, step: str) -> None:
+def _register_login_failure(
+    user: User, *, client_address: str | None, failure: AccountAction
+) -> None:
     now = timezone.now()
     user.failed_login_count += 1
-    outcome_action = f"accounts.login.{step}"
+    outcome_action = failure
     if user.failed_login_count >= settings.LOGIN_FAILURE_LIMIT:
         user.locked_until = now + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
         user.failed_login_count = 0
-        outcome_action = "accounts.login.locked"
+        outcome_action = AccountAction.LOGIN_LOCKED
     user.save(update_fields=["failed_login_count", "locked_until"])
     audit_record(
         actor=None,
@@ -88,7 +91,7 @@ def login_check_password(
         audit_record(
             actor=None,
             actor_label="anonymous",
-            action="accounts.login.password",
+            action=AccountAction.LOGIN_FIRST_FACTOR_FAILED,
             outcome=Outcome.FAILURE,
             client_address=client_address,
         )
@@ -100,7 +103,7 @@ def login_check_password(
             audit_record(
                 actor=None,
                 actor_label=user.get_username(),
-                action="accounts.login.refused_locked",
+                action=AccountAction.LOGIN_REFUSED_LOCKED,
                 outcome=Outcome.DENIED,
                 target=user,
                 client_address=client_address,
@@ -108,7 +111,9 @@ def login_check_password(
             return None
         password_is_right = user.check_password(password)
         if not (password_is_right and user.is_active and user.membership is not None):
-            _register_login_failure(user, client_address=client_address, step="password")
+            _register_login_failure(
+                user, client_address=client_address, failure=AccountAction.LOGIN_FIRST_FACTOR_FAILED
+            )
             return None
     return user
 
@@ -121,7 +126,7 @@ def login_verify_code(*, user: User, code: str, client_address: str | None) -> T
             audit_record(
                 actor=None,
                 actor_label=user.get_username(),
-                action="accounts.login.refused_locked",
+                action=AccountAction.LOGIN_REFUSED_LOCKED,
                 outcome=Outcome.DENIED,
                 target=user,
                 client_address=client_address,
@@ -132,7 +137,11 @@ def login_verify_code(*, user: User, code: str, client_address: str | None) -> T
             character for character in code if character.isascii() and character.isdigit()
         )
         if device is None or len(code) != 6 or not device.verify_token(code):
-            _register_login_failure(user, client_address=client_address, step="code")
+            _register_login_failure(
+                user,
+                client_address=client_address,
+                failure=AccountAction.LOGIN_SECOND_FACTOR_FAILED,
+            )
             return None
         newly_enrolled = not device.confirmed
         if newly_enrolled:
@@ -144,7 +153,7 @@ def login_verify_code(*, user: User, code: str, client_address: str | None) -> T
         user.save(update_fields=["failed_login_count", "locked_until", "last_login"])
         audit_record(
             actor=user,
-            action="accounts.login.totp_enrolled" if newly_enrolled else "accounts.login",
+            action=AccountAction.LOGIN_TOTP_ENROLLED if newly_enrolled else AccountAction.LOGIN,
             target=user,
             client_address=client_address,
         )
@@ -167,7 +176,7 @@ def totp_secret(device: TOTPDevice) -> str:
 def logout_record(*, user: User, client_address: str | None, reason: str) -> None:
     audit_record(
         actor=user,
-        action="accounts.logout",
+        action=AccountAction.LOGOUT,
         target=user,
         purpose=reason,
         client_address=client_address,
@@ -209,7 +218,7 @@ def user_create(
         Membership.objects.create(user=user, organisation=organisation, role=role)
         audit_record(
             actor=actor,
-            action="accounts.user.create",
+            action=AccountAction.USER_CREATE,
             target=user,
             after={"username": username, "organisation": organisation.code, "role": role},
         )
@@ -231,7 +240,7 @@ def user_disable(*, actor: Any, user: User, reason: str, client_address: str | N
         user.save(update_fields=["is_active"])
         audit_record(
             actor=actor,
-            action="accounts.user.disable",
+            action=AccountAction.USER_DISABLE,
             target=user,
             purpose=reason,
             before=before,
@@ -249,7 +258,10 @@ def user_unlock(*, actor: Any, user: User, client_address: str | None = None) ->
         user.failed_login_count = 0
         user.save(update_fields=["locked_until", "failed_login_count"])
         audit_record(
-            actor=actor, action="accounts.user.unlock", target=user, client_address=client_address
+            actor=actor,
+            action=AccountAction.USER_UNLOCK,
+            target=user,
+            client_address=client_address,
         )
     return user
 
@@ -300,7 +312,7 @@ def api_client_create(
         )
         audit_record(
             actor=actor,
-            action="accounts.api_client.create",
+            action=AccountAction.API_CLIENT_CREATE,
             target=api_client,
             organisation=organisation,
             after={"scopes": api_client.scopes, "expires_at": api_client.expires_at.isoformat()},
@@ -316,7 +328,7 @@ def api_client_revoke(*, actor: Any, api_client: ApiClient, reason: str = "") ->
             api_client.save(update_fields=["revoked_at"])
         audit_record(
             actor=actor,
-            action="accounts.api_client.revoke",
+            action=AccountAction.API_CLIENT_REVOKE,
             target=api_client,
             purpose=reason,
             organisation=api_client.organisation,

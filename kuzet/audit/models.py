@@ -16,8 +16,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kuzet.core.actors import actor_has_capability
+from kuzet.core.models import AuditAction
 
 GENESIS_HASH = "0" * 64
+
+
+class AuditLogAction(AuditAction):
+    """What the audit app itself records."""
+
+    # A consultation of personal data, with its purpose (``audit_read``).
+    READ = "read"
+    # An auditor reading the audit log.
+    AUDIT_READ = "audit.read"
 
 
 class Outcome(models.TextChoices):

@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
 from kuzet.accounts.models import ApiClient, Organisation, User
-from kuzet.audit.models import GENESIS_HASH, AuditEvent, Outcome
+from kuzet.audit.models import GENESIS_HASH, AuditEvent, AuditLogAction, Outcome
 from kuzet.core.actors import actor_organisation
 from kuzet.core.bulk import bulk_insert
+from kuzet.core.models import AuditAction
 
 # Any fixed 64-bit number: it names the audit chain's lock among PostgreSQL advisory locks.
 AUDIT_CHAIN_LOCK = 7_274_000_001
@@ -75,7 +76,7 @@ def _actor_fields(actor: Any, actor_label: str | None) -> dict[str, Any]:
 def audit_record(
     *,
     actor: Any,
-    action: str,
+    action: AuditAction,
     outcome: str = Outcome.SUCCESS,
     target: Any = None,
     object_type: str = "",
@@ -110,7 +111,8 @@ def audit_record(
             sequence=(head["sequence"] + 1) if head else 1,
             previous_hash=head["entry_hash"] if head else GENESIS_HASH,
             occurred_at=timezone.now(),
-            action=action,
+            # The plain string: the value stored, and the one the chain's hash covers.
+            action=action.value,
             outcome=outcome,
             object_type=object_type,
             object_id=object_id,
@@ -129,7 +131,7 @@ def audit_record(
 class PendingEntry:
     """One entry for ``audit_record_many``: the same fields ``audit_record`` takes."""
 
-    action: str
+    action: AuditAction
     target: Any = None
     purpose: str = ""
     after: dict[str, Any] | None = None
@@ -169,7 +171,7 @@ def audit_record_many(
                 sequence=sequence,
                 previous_hash=previous_hash,
                 occurred_at=now,
-                action=entry.action,
+                action=entry.action.value,
                 outcome=Outcome.SUCCESS,
                 object_type=entry.target._meta.label_lower if entry.target is not None else "",
                 object_id=str(entry.target.pk) if entry.target is not None else "",
@@ -205,7 +207,7 @@ def audit_read(
     """Record a consultation of personal data with its purpose (LED Art. 25; security.md C1/C2)."""
     return audit_record(
         actor=actor,
-        action="read",
+        action=AuditLogAction.READ,
         target=target,
         purpose=purpose,
         client_address=client_address,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from kuzet.accounts.access import capability_required
 from kuzet.accounts.models import Capability
 from kuzet.audit.forms import AuditFilterForm
-from kuzet.audit.models import AuditEvent
+from kuzet.audit.models import AuditEvent, AuditLogAction
 from kuzet.audit.services import audit_record, client_address_of
 
 PAGE_SIZE = 50
@@ -44,7 +44,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     # Reading the log is itself recorded (security.md C12), with the filter as its purpose.
     audit_record(
         actor=request.user,
-        action="audit.read",
+        action=AuditLogAction.AUDIT_READ,
         object_type="audit.auditevent",
         purpose="filter: " + ", ".join(f"{key}={value}" for key, value in sorted(filters.items())),
         client_address=client_address_of(request),

@@ -16,7 +16,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kuzet.core.actors import actor_organisation
-from kuzet.core.models import PublicIdentifierModel, TimeStampedModel
+from kuzet.core.models import AuditAction, PublicIdentifierModel, TimeStampedModel
+
+
+class BlockingAction(AuditAction):
+    """What blocking writes to the audit log."""
+
+    HOLD_ALERT_CREATE = "blocking.hold_alert.create"
+    INBOX_ACKNOWLEDGE = "blocking.inbox.acknowledge"
 
 
 class MessageKind(models.TextChoices):

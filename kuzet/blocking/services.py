@@ -23,6 +23,7 @@ from kuzet.blocking.channels.base import DeliveryFailed, OutgoingMessage, Partne
 from kuzet.blocking.channels.inbox import InboxChannel
 from kuzet.blocking.channels.notify import notifier_channel
 from kuzet.blocking.models import (
+    BlockingAction,
     HoldAlert,
     HoldAlertStatus,
     MessageKind,
@@ -98,7 +99,7 @@ def hold_alerts_create(
     )
     entries = [
         PendingEntry(
-            action="blocking.hold_alert.create",
+            action=BlockingAction.HOLD_ALERT_CREATE,
             target=alert,
             purpose="golden-hour hold alert",
             after={"bank": alert.bank.code, "amount": str(alert.amount)},
@@ -196,7 +197,7 @@ def inbox_acknowledge(*, actor: Any, item: PartnerInboxItem) -> PartnerInboxItem
                 HoldAlert.objects.filter(public_id=item.payload["alert_id"]).exclude(
                     status=HoldAlertStatus.ACKNOWLEDGED
                 ).update(status=HoldAlertStatus.ACKNOWLEDGED, acknowledged_at=item.acknowledged_at)
-        audit_record(actor=actor, action="blocking.inbox.acknowledge", target=item)
+        audit_record(actor=actor, action=BlockingAction.INBOX_ACKNOWLEDGE, target=item)
     return item
 
 

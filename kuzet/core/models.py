@@ -1,11 +1,21 @@
-"""Abstract base models shared by every app. ``core`` holds no concrete models on purpose."""
+"""Abstract bases shared by every app. ``core`` holds no concrete models on purpose."""
 
 from __future__ import annotations
 
 import uuid
+from enum import StrEnum
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(StrEnum):
+    """Base of every app's enum of audited actions; ``audit_record`` takes nothing else.
+
+    Each app owns its actions next to its models (``ReportAction``, ``AccountAction``, ...).
+    A member's value is the string stored in the audit log and hashed into the chain, so a
+    value is never changed once released: rename the member, keep the string.
+    """
 
 
 class TimeStampedModel(models.Model):

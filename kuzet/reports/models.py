@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kuzet import reference
 from kuzet.core.actors import actor_organisation
-from kuzet.core.models import PublicIdentifierModel, TimeStampedModel
+from kuzet.core.models import AuditAction, PublicIdentifierModel, TimeStampedModel
 
 
 class Channel(models.TextChoices):
@@ -55,6 +55,18 @@ class AgeBand(models.TextChoices):
     FROM_45_TO_59 = "45_59", _("45 to 59")
     FROM_60 = "60_plus", _("60 or older")
     UNKNOWN = "unknown", _("Prefer not to say")
+
+
+class ReportAction(AuditAction):
+    """What reports writes to the audit log."""
+
+    REPORT_SUBMIT = "reports.report.submit"
+    REPORT_MERGE = "reports.report.merge"
+    REPORT_REGISTER = "reports.report.register"
+    REPORT_CHANGE_STATUS = "reports.report.status"
+    REPORTER_MESSAGE_ADD = "reports.message.add"
+    REPORTER_MESSAGE_SEND = "reports.message.send"
+    IMPORT_CREATE = "reports.import.create"
 
 
 class ReportFlag(models.TextChoices):

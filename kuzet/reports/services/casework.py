@@ -18,6 +18,7 @@ from kuzet.blocking.models import MessageKind
 from kuzet.reports.models import (
     Attachment,
     Report,
+    ReportAction,
     ReporterContact,
     ReporterMessage,
     ReportIndicator,
@@ -138,7 +139,7 @@ def report_add_reporter_message(
         audit_record(
             actor=None,
             actor_label="reporter",
-            action="reports.message.add",
+            action=ReportAction.REPORTER_MESSAGE_ADD,
             target=report,
             after={"files": len(attachments), "text": bool(body)},
         )
@@ -157,7 +158,7 @@ def report_message_reporter(*, actor: Any, report: Report, body: str) -> Reporte
             body=body,
             author_label=actor.get_username() if hasattr(actor, "get_username") else "",
         )
-        audit_record(actor=actor, action="reports.message.send", target=report)
+        audit_record(actor=actor, action=ReportAction.REPORTER_MESSAGE_SEND, target=report)
         _notify_reporter(report, "message")
     return message
 
@@ -180,7 +181,7 @@ def report_register(*, actor: Any, report: Report, erdr_number: str) -> Report:
         _notify_reporter(report, "status")
         audit_record(
             actor=actor,
-            action="reports.report.register",
+            action=ReportAction.REPORT_REGISTER,
             target=report,
             before=before,
             after={"status": report.status, "erdr_number": erdr_number},
@@ -200,7 +201,7 @@ def report_change_status(*, actor: Any, report: Report, status: str, note: str =
         _notify_reporter(report, "status")
         audit_record(
             actor=actor,
-            action="reports.report.status",
+            action=ReportAction.REPORT_CHANGE_STATUS,
             target=report,
             before=before,
             after={"status": status},

@@ -11,7 +11,13 @@ from pydantic import ValidationError
 
 from kuzet.accounts.models import ApiClient
 from kuzet.audit.services import SystemActor, audit_record
-from kuzet.reports.models import ImportRowOutcome, ImportStatus, ReportImport, ReportImportRow
+from kuzet.reports.models import (
+    ImportRowOutcome,
+    ImportStatus,
+    ReportAction,
+    ReportImport,
+    ReportImportRow,
+)
 from kuzet.reports.services.intake import IntakeItem, ReportInvalid, report_submit_many
 
 MAXIMUM_IMPORT_ROWS = 50_000
@@ -37,7 +43,7 @@ def report_import_create(
         )
         audit_record(
             actor=actor,
-            action="reports.import.create",
+            action=ReportAction.IMPORT_CREATE,
             target=report_import,
             after={"rows": len(rows)},
         )

@@ -14,6 +14,7 @@ from kuzet.core.bulk import bulk_insert
 from kuzet.reports.models import (
     Channel,
     Report,
+    ReportAction,
     ReporterContact,
     ReportFlag,
     ReportIndicator,
@@ -86,7 +87,7 @@ class _Writer:
             indicator_rows.extend(self._indicators(row.index, report, existing_keys))
             audit.append(
                 PendingEntry(
-                    action="reports.report.submit",
+                    action=ReportAction.REPORT_SUBMIT,
                     target=report,
                     purpose=f"intake through {row.item.channel}",
                     after={"priority": report.priority, "department": report.department_id},
@@ -106,7 +107,7 @@ class _Writer:
             indicator_rows.extend(self._indicators(row.index, earlier, existing_keys))
             audit.append(
                 PendingEntry(
-                    action="reports.report.merge",
+                    action=ReportAction.REPORT_MERGE,
                     target=earlier,
                     purpose=f"same transfer reported through {row.item.channel}",
                 )
