@@ -199,7 +199,3 @@ def inbox_acknowledge(*, actor: Any, item: PartnerInboxItem) -> PartnerInboxItem
                 ).update(status=HoldAlertStatus.ACKNOWLEDGED, acknowledged_at=item.acknowledged_at)
         audit_record(actor=actor, action=BlockingAction.INBOX_ACKNOWLEDGE, target=item)
     return item
-
-
-def minutes_between(earlier: datetime, later: datetime) -> int:
-    return max(0, int((later - earlier).total_seconds() // 60))

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kuzet import reference
 from kuzet.accounts.models import Region, localised
+from kuzet.reports.inputs import ReportInput, TransferInput
 from kuzet.reports.models import AgeBand, ContactMethod
-from kuzet.reports.services import ReportInput, TransferInput
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

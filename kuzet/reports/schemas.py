@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from kuzet.reports.services import ReportInput, TransferInput
+from kuzet.reports.inputs import ReportInput, TransferInput
 
 
 class TransferIn(BaseModel):

@@ -1,13 +1,11 @@
-"""Background work of intake (django-tasks; ``kuzet db_worker`` runs it)."""
+"""Background work of reports (django-tasks; ``kuzet db_worker`` runs it).
+
+Each task is defined beside the service that queues it, so services import nothing from here;
+this module lists them, and keeps the path under which earlier queued tasks were stored.
+"""
 
 from __future__ import annotations
 
-from django_tasks import task
+from kuzet.reports.services.imports import import_run
 
-from kuzet.reports.services import imports
-
-
-@task()
-def import_run(import_id: int) -> int:
-    """Take in a queued import; returns how many rows it processed."""
-    return imports.report_import_run(import_id=import_id).processed
+__all__ = ["import_run"]

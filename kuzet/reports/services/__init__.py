@@ -1,11 +1,11 @@
-"""Report services: intake (``intake``) and what follows it (``casework``).
+"""Report services: intake (``intake``), large uploads (``imports``), what follows intake
+(``casework``) and the evidence files (``attachments``).
 
 Import from here: ``from kuzet.reports import services`` then ``services.report_submit(...)``.
 """
 
+from kuzet.reports.services.attachments import attachment_store, evidence_path
 from kuzet.reports.services.casework import (
-    attachment_store,
-    evidence_path,
     report_add_reporter_message,
     report_change_status,
     report_find_by_secret,

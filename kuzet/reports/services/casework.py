@@ -1,12 +1,10 @@
-"""After intake: the reporter's tracking, messages, ERDR registration, status, attachments."""
+"""After intake: the reporter's tracking and messages, ERDR registration, status changes."""
 
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -16,7 +14,6 @@ from kuzet.audit.services import audit_record
 from kuzet.blocking import services as blocking_services
 from kuzet.blocking.models import MessageKind
 from kuzet.reports.models import (
-    Attachment,
     Report,
     ReportAction,
     ReporterContact,
@@ -25,48 +22,13 @@ from kuzet.reports.models import (
     ReportStatus,
     StatusChange,
 )
+from kuzet.reports.services.attachments import attachment_store
 from kuzet.reports.services.intake import (
     AttachmentInput,
     ReportInvalid,
     clean_text,
     indicators_add,
 )
-
-
-def evidence_path(sha256: str, *, preview: bool = False) -> Path:
-    """Content-addressed location of an attachment (or its preview) under MEDIA_ROOT."""
-    name = f"{sha256}.preview" if preview else sha256
-    return Path(settings.MEDIA_ROOT) / "evidence" / sha256[:2] / name
-
-
-def attachment_store(
-    *, report: Report, upload: AttachmentInput, added_by_reporter: bool
-) -> Attachment:
-    """Write an inspected upload and record it on the report.
-
-    Files are written before the row commits; a file whose row never committed is an orphan
-    that nothing refers to and nothing serves (a sweeper removes it later).
-    """
-    inspected = upload.inspected
-    original = evidence_path(inspected.sha256)
-    original.parent.mkdir(parents=True, exist_ok=True)
-    if not original.exists():
-        temporary = original.with_suffix(".partial")
-        temporary.write_bytes(upload.data)
-        temporary.replace(original)
-    if inspected.preview is not None:
-        evidence_path(inspected.sha256, preview=True).write_bytes(inspected.preview)
-    return Attachment.objects.create(
-        report=report,
-        sha256=inspected.sha256,
-        safe_name=inspected.safe_name,
-        content_type=inspected.content_type,
-        size=inspected.size,
-        has_preview=inspected.preview is not None,
-        preview_content_type=inspected.preview_content_type or "",
-        added_by_reporter=added_by_reporter,
-    )
-
 
 # ---------------------------------------------------------------- telling the reporter
 

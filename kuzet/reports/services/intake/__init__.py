@@ -10,7 +10,7 @@ row is never half-applied and one bad row never sinks its neighbours.
 
 The steps, one module each, in the order a batch passes through them:
 
-- ``validate``: pure; a report → cleaned values, or ``ReportInvalid`` naming every field.
+- ``validation``: pure; a report → cleaned values, or ``ReportInvalid`` naming every field.
 - ``triage``: pure; the transfer fingerprint, priority and its reasons, the department.
 - ``lookups``: every query a batch needs before deciding, returned as one ``Lookups`` value.
 - ``decide``: no queries; each row becomes a ``NewReport`` or a ``Merge``.
@@ -30,7 +30,7 @@ from kuzet.reports.services.intake.inputs import (
 )
 from kuzet.reports.services.intake.submit import report_submit, report_submit_many
 from kuzet.reports.services.intake.triage import fingerprint, score
-from kuzet.reports.services.intake.validate import (
+from kuzet.reports.services.intake.validation import (
     MAXIMUM_NARRATIVE,
     MAXIMUM_TRANSFERS,
     MAXIMUM_TYPED_IDENTIFIERS,

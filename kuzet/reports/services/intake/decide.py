@@ -24,7 +24,7 @@ from kuzet.reports.services.intake.triage import (
     minutes_since,
     score,
 )
-from kuzet.reports.services.intake.validate import TRANSFER_TARGET_TYPES, ValidRow
+from kuzet.reports.services.intake.validation import TRANSFER_TARGET_TYPES, ValidRow
 
 # How long a department has to register a report in ERDR.
 REGISTRATION_DEADLINE = timedelta(hours=24)

@@ -1,15 +1,28 @@
-"""What intake takes in and gives back: inputs, the submission outcome, the validation error."""
+"""What intake takes in and gives back: a batch's items, the outcome, the validation error.
+
+The report's own values (``ReportInput``, ``TransferInput``, ``AttachmentInput``) live in
+``kuzet.reports.inputs``, below services, and are re-exported here.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
-from typing import Any
 
 from kuzet.accounts.models import Organisation
-from kuzet.reports.models import AgeBand, Report
+from kuzet.blocking.models import HoldAlert
+from kuzet.reports.inputs import AttachmentInput, ReportInput, TransferInput, replace_input
+from kuzet.reports.models import Report
+
+__all__ = [
+    "AttachmentInput",
+    "IntakeItem",
+    "ReportInput",
+    "ReportInvalid",
+    "SubmittedReport",
+    "TransferInput",
+    "replace_input",
+]
 
 
 class ReportInvalid(ValueError):
@@ -18,54 +31,6 @@ class ReportInvalid(ValueError):
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = errors
         super().__init__("; ".join(f"{key}: {value}" for key, value in errors.items()))
-
-
-@dataclass(frozen=True)
-class TransferInput:
-    """One transfer as the reporter or the bank describes it."""
-
-    amount: Decimal
-    to_account: str
-    currency: str = "KZT"
-    transferred_at: datetime | None = None
-    from_account: str = ""
-    sending_bank_code: str = ""
-    receiving_bank_code: str = ""
-    reference: str = ""
-
-
-@dataclass(frozen=True)
-class ReportInput:
-    """Everything any channel can tell us about a fraud; every field but one is optional."""
-
-    narrative: str
-    language: str = "ru"
-    scheme: str = ""
-    contact_method: str = ""
-    occurred_at: datetime | None = None
-    region_code: str = ""
-    victim_age_band: str = AgeBand.UNKNOWN
-    is_on_behalf: bool = False
-    reporter_name: str = ""
-    reporter_phone: str = ""
-    reporter_email: str = ""
-    suspect_identifiers: tuple[str, ...] = ()
-    transfers: tuple[TransferInput, ...] = ()
-    external_reference: str = ""
-    submission_key: str = ""
-
-
-def replace_input(data: ReportInput, **changes: Any) -> ReportInput:
-    """A copy of ``data`` with ``changes`` applied (the inputs are frozen)."""
-    return dataclasses.replace(data, **changes)
-
-
-@dataclass(frozen=True)
-class AttachmentInput:
-    """An upload that passed ``uploads.inspect_upload``, with its original bytes."""
-
-    inspected: Any
-    data: bytes
 
 
 @dataclass(frozen=True)
@@ -91,4 +56,4 @@ class SubmittedReport:
     report: Report
     tracking_secret: str | None
     is_duplicate: bool
-    hold_alerts: list[Any] = field(default_factory=list)
+    hold_alerts: list[HoldAlert] = field(default_factory=list)

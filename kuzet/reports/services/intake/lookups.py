@@ -20,7 +20,7 @@ from kuzet import indicators
 from kuzet.accounts.models import Organisation
 from kuzet.reports.models import Channel, Report, ReporterContact, ReportIndicator, ReportSource
 from kuzet.reports.services.intake.hashing import contact_hash, identifier_hash
-from kuzet.reports.services.intake.validate import TRANSFER_TARGET_TYPES, ValidRow
+from kuzet.reports.services.intake.validation import TRANSFER_TARGET_TYPES, ValidRow
 
 SAME_TRANSFER_WINDOW = timedelta(days=30)
 SAME_REPORTER_WINDOW = timedelta(days=7)

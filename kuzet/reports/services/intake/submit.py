@@ -20,7 +20,7 @@ from kuzet.reports.services.intake.inputs import (
 )
 from kuzet.reports.services.intake.lookups import lookups_load
 from kuzet.reports.services.intake.triage import fingerprint
-from kuzet.reports.services.intake.validate import Validated, ValidRow, validate
+from kuzet.reports.services.intake.validation import Validated, ValidRow, validate
 from kuzet.reports.services.intake.write import decisions_write
 
 

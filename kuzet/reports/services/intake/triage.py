@@ -12,10 +12,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from kuzet.accounts.models import Organisation, Region
-from kuzet.blocking.services import minutes_between
 from kuzet.reports.models import AgeBand
 from kuzet.reports.services.intake.inputs import ReportInput
-from kuzet.reports.services.intake.validate import Validated
+from kuzet.reports.services.intake.validation import Validated
 
 
 def fingerprint(validated: Validated) -> str:
@@ -66,7 +65,9 @@ def score(
 
 def minutes_since(earlier: datetime | None, later: datetime) -> int | None:
     """Whole minutes from ``earlier`` to ``later`` (never negative); ``None`` without a time."""
-    return minutes_between(earlier, later) if earlier else None
+    if earlier is None:
+        return None
+    return max(0, int((later - earlier).total_seconds() // 60))
 
 
 def loss_in_tenge(data: ReportInput) -> Decimal:

@@ -23,12 +23,13 @@ from kuzet.reports.models import (
     ReportTransfer,
     StatusChange,
 )
+from kuzet.reports.services.attachments import attachment_store
 from kuzet.reports.services.intake.decide import Decision, Merge, NewReport
 from kuzet.reports.services.intake.hashing import contact_hash, identifier_hash
 from kuzet.reports.services.intake.inputs import IntakeItem, SubmittedReport, TransferInput
 from kuzet.reports.services.intake.lookups import Lookups
 from kuzet.reports.services.intake.triage import minutes_since
-from kuzet.reports.services.intake.validate import MAXIMUM_NARRATIVE, clean_text
+from kuzet.reports.services.intake.validation import MAXIMUM_NARRATIVE, clean_text
 
 
 def decisions_write(
@@ -214,8 +215,6 @@ class _Writer:
             self.results[index].hold_alerts.append(alert)
 
     def _store_attachments(self, new: list[NewReport]) -> None:
-        from kuzet.reports.services.casework import attachment_store  # noqa: PLC0415
-
         for decision in new:
             item = decision.row.item
             for upload in item.attachments:
