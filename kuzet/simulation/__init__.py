@@ -2,8 +2,9 @@
 
 kuzet cannot be shown, load-tested or judged on real victims' data, so this package writes a
 synthetic world (victims, fraud rings, incidents, money paths, reports, partners' behaviour) and,
-beside it, the ground truth that the evaluation commands read. Everything except ``apps.py`` and
-``management/`` is pure Python with no Django import, so the generator runs anywhere:
+beside it, the ground truth that the evaluation commands read. Everything except ``apps.py``,
+``management/`` and ``load.py`` (which feeds a world through intake) is pure Python with no Django
+import, so the generator runs anywhere:
 
     python -m kuzet.simulation --seed 1 --scale small --out /tmp/world
 

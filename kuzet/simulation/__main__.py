@@ -19,7 +19,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=1, help="world seed (default 1)")
     parser.add_argument("--scale", choices=list(SCALES), default="small")
     parser.add_argument("--out", type=Path, help="directory to write the JSON Lines files to")
-    parser.add_argument("--load", action="store_true", help="load into the database (not yet)")
+    parser.add_argument(
+        "--load",
+        action="store_true",
+        help="refused here: loading needs the database (`kuzet simulate --load`)",
+    )
     parser.add_argument("--stats", action="store_true", help="print the world's statistics")
     parser.add_argument("--markdown", action="store_true", help="print --stats as Markdown")
     parser.add_argument("--quiet", action="store_true", help="no progress bar, no summary")

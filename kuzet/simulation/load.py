@@ -1,10 +1,10 @@
 """Load a simulated world's reports into the database through the real intake service.
 
 Not part of the pure generator: this module uses Django. Every report goes through
-``reports.services.report_submit``, exactly like a report from the public form, the 102 line or
-a bank's API, so the demo and the intake benchmark exercise the real path. Times are shifted so
-that the newest report arrives a few minutes before now: the demo's queues then have reports in
-their golden hour and reports past their 24-hour registration clock.
+``reports.services.report_submit_many``, the door every channel uses (the public form, the duty
+officer, a partner's API), in batches of 500, so the demo exercises the real path. Times are
+shifted so that the newest report arrives a few minutes before now: the demo's queues then have
+reports in their golden hour and reports past their 24-hour registration clock.
 """
 
 from __future__ import annotations
