@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from kuzet import reference
 from kuzet.core.actors import actor_organisation
 from kuzet.core.models import AuditAction, PublicIdentifierModel, TimeStampedModel
+from kuzet.reports.uploads import UploadWarning
 
 
 class Channel(models.TextChoices):
@@ -305,11 +306,26 @@ class ReportIndicator(models.Model):
         return f"{self.type}:{self.masked}"
 
 
+# What an officer reads next to an attachment the inspector flagged (``uploads.UploadWarning``).
+UPLOAD_WARNING_LABELS = {
+    UploadWarning.EXTENSION_CORRECTED: _(
+        "Its name gave another image type; the name now matches the content."
+    ),
+    UploadWarning.EMBEDDED_MARKUP: _(
+        "It also contains web page code or a script: open the original only in a safe viewer."
+    ),
+    UploadWarning.EMBEDDED_ARCHIVE: _(
+        "It also contains an archive (ZIP): the original carries more than the document."
+    ),
+}
+
+
 class Attachment(models.Model):
     """A screenshot or PDF attached to a report, stored by its SHA-256 (chain of custody).
 
     The original bytes are kept unchanged and served only as a download; images are shown
-    through a re-encoded preview without metadata (security.md D12).
+    through a re-encoded preview without metadata (security.md D12). ``warnings`` keeps what
+    the inspector flagged in a file it accepted, for the officer who opens it.
     """
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
@@ -321,12 +337,19 @@ class Attachment(models.Model):
     preview_content_type = models.CharField(max_length=20, blank=True)
     added_by_reporter = models.BooleanField(default=True)
     added_at = models.DateTimeField(auto_now_add=True)
+    # UploadWarning values.
+    warnings = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering: ClassVar = ["added_at", "id"]
 
     def __str__(self) -> str:
         return self.safe_name
+
+    @property
+    def warning_labels(self) -> list[str]:
+        """The inspector's warnings in the reader's language."""
+        return [str(UPLOAD_WARNING_LABELS[UploadWarning(code)]) for code in self.warnings]
 
 
 class StatusChange(models.Model):

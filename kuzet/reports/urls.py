@@ -19,4 +19,9 @@ urlpatterns = [
         views.attachment_download,
         name="attachment",
     ),
+    path(
+        "reports/<uuid:public_id>/attachments/<int:attachment_id>/preview/",
+        views.attachment_preview,
+        name="attachment_preview",
+    ),
 ]

@@ -332,9 +332,8 @@ def _detail_action(request: HttpRequest, report: Report) -> HttpResponse:
     return redirect("reports:detail", public_id=report.public_id)
 
 
-@capability_required(Capability.VIEW_REPORTS)
-def attachment_download(request: HttpRequest, public_id: str, attachment_id: int) -> FileResponse:
-    """The original file, always as a download (never rendered by the browser)."""
+def _attachment_read(request: HttpRequest, public_id: str, attachment_id: int) -> Attachment:
+    """A visible report's attachment, its consultation audited (evidence is personal data)."""
     report = get_visible_or_404(
         Report.objects.visible_to(request.user), request, request.user, public_id=public_id
     )
@@ -347,12 +346,33 @@ def attachment_download(request: HttpRequest, public_id: str, attachment_id: int
         purpose="case work: evidence",
         client_address=client_address_of(request),
     )
+    return attachment
+
+
+@capability_required(Capability.VIEW_REPORTS)
+def attachment_download(request: HttpRequest, public_id: str, attachment_id: int) -> FileResponse:
+    """The original file, always as a download (never rendered by the browser)."""
+    attachment = _attachment_read(request, public_id, attachment_id)
     path = services.evidence_path(attachment.sha256)
     response = FileResponse(
         path.open("rb"),
         as_attachment=True,
         filename=attachment.safe_name,
         content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@capability_required(Capability.VIEW_REPORTS)
+def attachment_preview(request: HttpRequest, public_id: str, attachment_id: int) -> FileResponse:
+    """An image's re-encoded preview, shown in the browser: pixels only, no metadata (D12)."""
+    attachment = _attachment_read(request, public_id, attachment_id)
+    if not attachment.has_preview:
+        raise Http404
+    response = FileResponse(
+        services.evidence_path(attachment.sha256, preview=True).open("rb"),
+        content_type=attachment.preview_content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

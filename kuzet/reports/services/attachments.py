@@ -26,7 +26,7 @@ def attachment_store(
     """Write an inspected upload and record it on the report.
 
     Files are written before the row commits; a file whose row never committed is an orphan
-    that nothing refers to and nothing serves (a sweeper removes it later).
+    that nothing refers to and nothing serves. Nothing removes such orphans yet.
     """
     inspected = upload.inspected
     original = evidence_path(inspected.sha256)
@@ -46,4 +46,5 @@ def attachment_store(
         has_preview=inspected.preview is not None,
         preview_content_type=inspected.preview_content_type or "",
         added_by_reporter=added_by_reporter,
+        warnings=[warning.value for warning in inspected.warnings],
     )

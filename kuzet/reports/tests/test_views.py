@@ -273,3 +273,34 @@ def test_a_flagged_report_names_its_flags_in_words_on_the_staff_pages(signed_in,
         text = page.content.decode()
         assert "Disguised identifier" in text
         assert "suspicious_identifier" not in text
+
+
+def test_officers_see_an_attachments_warnings_and_its_preview_without_metadata(
+    client, reference_data, signed_in, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    original = png_with_location() + b"<script>alert(1)</script>"
+    data = form_data(client)
+    data["attachments"] = [SimpleUploadedFile("screen.jpg", original, content_type="image/jpeg")]
+    assert client.post("/report/", data).status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.warnings == ["extension_corrected", "embedded_markup"]
+    carol = signed_in("carol")
+    carol.post("/i18n/setlang/", {"language": "en", "next": "/reports/"})
+    report_page = f"/reports/{attachment.report.public_id}/"
+    page = carol.get(report_page).content.decode()
+    assert "Its name gave another image type" in page
+    assert "It also contains web page code or a script" in page
+    preview = carol.get(f"{report_page}attachments/{attachment.pk}/preview/")
+    assert preview.status_code == 200
+    assert preview["Content-Type"] == "image/png"
+    assert preview["X-Content-Type-Options"] == "nosniff"
+    pixels = b"".join(preview.streaming_content)
+    assert b"<script" not in pixels
+    assert dict(Image.open(io.BytesIO(pixels)).getexif()) == {}
+    assert f'href="{report_page}attachments/{attachment.pk}/preview/"' in page
+    reads = AuditEvent.objects.filter(action="read", object_type="reports.attachment")
+    assert reads.get().purpose == "case work: evidence"
+    # Almaty's officer cannot see an Astana report's evidence, not even its preview.
+    other = signed_in("alice").get(f"{report_page}attachments/{attachment.pk}/preview/")
+    assert other.status_code == 404
