@@ -335,7 +335,7 @@ def report_bulk_csv(request: HttpRequest, file: File[UploadedFile]) -> Status[An
 class ImportIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    reports: list[dict[str, Any]] = Field(max_length=50_000)
+    reports: list[dict[str, Any]] = Field(max_length=services.MAXIMUM_IMPORT_ROWS)
 
 
 class ImportOut(Schema):
