@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from enum import StrEnum
 from typing import Any
 
 from django.db import transaction
@@ -33,7 +34,14 @@ from kuzet.reports.services.intake import (
 # ---------------------------------------------------------------- telling the reporter
 
 
-def _notify_reporter(report: Report, event: str) -> None:
+class _ReporterNotice(StrEnum):
+    """What a reporter is told about: their report's new status, or a message waiting."""
+
+    STATUS = "status"
+    MESSAGE = "message"
+
+
+def _notify_reporter(report: Report, event: _ReporterNotice) -> None:
     """Queue a short message to the reporter, in their language, if they left a contact.
 
     It goes through the outbox like every outgoing message: nothing is sent from the request.
@@ -44,9 +52,13 @@ def _notify_reporter(report: Report, event: str) -> None:
     with translation.override(report.language):
         status = str(ReportStatus(report.status).label)
         text = {
-            "status": _("Report %(number)s: %(status)s. Details on your tracking page.")
+            _ReporterNotice.STATUS: _(
+                "Report %(number)s: %(status)s. Details on your tracking page."
+            )
             % {"number": report.tracking_number, "status": status},
-            "message": _("Report %(number)s: the officer sent you a message on your tracking page.")
+            _ReporterNotice.MESSAGE: _(
+                "Report %(number)s: the officer sent you a message on your tracking page."
+            )
             % {"number": report.tracking_number},
         }[event]
     blocking_services.outbox_enqueue(
@@ -121,7 +133,7 @@ def report_message_reporter(*, actor: Any, report: Report, body: str) -> Reporte
             author_label=actor.get_username() if hasattr(actor, "get_username") else "",
         )
         audit_record(actor=actor, action=ReportAction.REPORTER_MESSAGE_SEND, target=report)
-        _notify_reporter(report, "message")
+        _notify_reporter(report, _ReporterNotice.MESSAGE)
     return message
 
 
@@ -140,7 +152,7 @@ def report_register(*, actor: Any, report: Report, erdr_number: str) -> Report:
         report.registered_at = timezone.now()
         report.save(update_fields=["status", "erdr_number", "registered_at", "updated_at"])
         StatusChange.objects.create(report=report, status=ReportStatus.REGISTERED)
-        _notify_reporter(report, "status")
+        _notify_reporter(report, _ReporterNotice.STATUS)
         audit_record(
             actor=actor,
             action=ReportAction.REPORT_REGISTER,
@@ -160,7 +172,7 @@ def report_change_status(*, actor: Any, report: Report, status: str, note: str =
         report.status = status
         report.save(update_fields=["status", "updated_at"])
         StatusChange.objects.create(report=report, status=status, note=clean_text(note, 500))
-        _notify_reporter(report, "status")
+        _notify_reporter(report, _ReporterNotice.STATUS)
         audit_record(
             actor=actor,
             action=ReportAction.REPORT_CHANGE_STATUS,

@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import Count
 
 from kuzet import indicators
-from kuzet.accounts.models import Organisation
+from kuzet.accounts.models import Organisation, OrganisationKind
 from kuzet.reports.models import Channel, Report, ReporterContact, ReportIndicator, ReportSource
 from kuzet.reports.services.intake.hashing import contact_hash, identifier_hash
 from kuzet.reports.services.intake.validation import TRANSFER_TARGET_TYPES, ValidRow
@@ -80,16 +80,16 @@ def lookups_load(rows: Sequence[ValidRow], *, fingerprints: Mapping[int, str]) -
     by_contact = _reporters_reports(rows, every_hash, oldest)
     _lock_transfers(fingerprints)
     by_submission_key, by_reference, by_fingerprint = _earlier_reports(rows, fingerprints, oldest)
-    banks = [row for row in organisations if row.kind == "bank"]
+    banks = [row for row in organisations if row.kind == OrganisationKind.BANK]
     return Lookups(
         banks_by_code={row.code: row for row in banks},
         banks_by_iban={row.iban_bank_code: row for row in banks},
         departments={
             row.region_id: row
             for row in organisations
-            if row.kind == "regional" and row.region_id is not None
+            if row.kind == OrganisationKind.REGIONAL and row.region_id is not None
         },
-        central=next(row for row in organisations if row.kind == "central"),
+        central=next(row for row in organisations if row.kind == OrganisationKind.CENTRAL),
         fingerprints=fingerprints,
         hashes=hashes,
         seen_in=statistics[0],
@@ -102,7 +102,11 @@ def lookups_load(rows: Sequence[ValidRow], *, fingerprints: Mapping[int, str]) -
 
 
 def _organisations() -> list[Organisation]:
-    return list(Organisation.objects.filter(kind__in=["bank", "regional", "central"]))
+    return list(
+        Organisation.objects.filter(
+            kind__in=[OrganisationKind.BANK, OrganisationKind.REGIONAL, OrganisationKind.CENTRAL]
+        )
+    )
 
 
 def _lock_transfers(fingerprints: Mapping[int, str]) -> None:

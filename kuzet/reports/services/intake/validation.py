@@ -28,7 +28,14 @@ MAXIMUM_TRANSFERS = 20
 MAXIMUM_TYPED_IDENTIFIERS = 30
 MAXIMUM_NARRATIVE = 20_000
 # Identifiers that can carry money or contact: the ones worth a hold or a link.
-TRANSFER_TARGET_TYPES = {"iban", "card", "phone", "crypto_wallet"}
+TRANSFER_TARGET_TYPES = frozenset(
+    {
+        indicators.IndicatorType.IBAN,
+        indicators.IndicatorType.CARD,
+        indicators.IndicatorType.PHONE,
+        indicators.IndicatorType.CRYPTO_WALLET,
+    }
+)
 # A date this far ahead of the clock is a typo or a wrong time zone, not a slow clock.
 CLOCK_TOLERANCE = timedelta(minutes=5)
 

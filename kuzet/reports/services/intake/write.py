@@ -141,7 +141,11 @@ class _Writer:
         receiving = None
         if transfer.receiving_bank_code:
             receiving = self.lookups.banks_by_code.get(transfer.receiving_bank_code)
-        elif target is not None and target.type.value == "iban" and target.value.startswith("KZ"):
+        elif (
+            target is not None
+            and target.type == indicators.IndicatorType.IBAN
+            and target.value.startswith("KZ")
+        ):
             receiving = self.lookups.banks_by_iban.get(target.value[4:7])
         from_found = indicators.extract(transfer.from_account) if transfer.from_account else []
         return ReportTransfer(
