@@ -129,7 +129,8 @@ def audit_record(
 
 @dataclass(frozen=True)
 class PendingEntry:
-    """One entry for ``audit_record_many``: the same fields ``audit_record`` takes."""
+    """One entry for ``audit_record_many``: a successful action on a target, as ``audit_record``
+    takes it (the actor and client address are the batch's; there is no before state)."""
 
     action: AuditAction
     target: Any = None
