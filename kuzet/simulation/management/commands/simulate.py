@@ -57,7 +57,8 @@ class Command(BaseCommand):
             self._load(out, options["seed"], quiet)
 
     def _load(self, directory: Path, seed: int, quiet: bool) -> None:
-        from kuzet.simulation.load import world_load  # noqa: PLC0415  (needs the apps ready)
+        # Imported here: generating needs only this app, loading needs the report apps too.
+        from kuzet.simulation.load import world_load  # noqa: PLC0415
 
         total = sum(1 for line in (directory / "reports.jsonl").open(encoding="utf-8") if line)
         bar = None
