@@ -8,11 +8,15 @@ import os
 import sys
 from pathlib import Path
 
-CONTRACT = Path(__file__).resolve().parent.parent / "docs" / "api" / "openapi.json"
+REPOSITORY = Path(__file__).resolve().parent.parent
+CONTRACT = REPOSITORY / "docs" / "api" / "openapi.json"
 
 
 def current_schema() -> str:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kuzet.settings")
+    # The code of this checkout, not the kuzet the virtualenv has installed (which may be
+    # another checkout's): the contract must describe the code beside it.
+    sys.path.insert(0, str(REPOSITORY))
     import django  # noqa: PLC0415
 
     django.setup()
