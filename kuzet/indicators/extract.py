@@ -237,12 +237,24 @@ class _Collector:
 
 
 def _trim_url(text: str) -> str:
-    """Drop punctuation that ends the sentence rather than the URL (keeping balanced ')')."""
-    while text and text[-1] in _TRAILING_PUNCTUATION:
-        if text[-1] == ")" and text.count("(") >= text.count(")"):
-            break
-        text = text[:-1]
-    return text
+    """Drop punctuation that ends the sentence rather than the URL (keeping balanced ')').
+
+    One pass from the right: the brackets are counted once, and each ')' dropped updates the
+    count, so a URL followed by a million ')' or '.' costs a million steps, not a trillion.
+    """
+    end = len(text)
+    # The brackets are only counted when a ')' is met at the end (most URLs never need it).
+    open_count = close_count = -1
+    while end and text[end - 1] in _TRAILING_PUNCTUATION:
+        if text[end - 1] == ")":
+            if close_count < 0:
+                open_count = text.count("(", 0, end)
+                close_count = text.count(")", 0, end)
+            if open_count >= close_count:
+                break
+            close_count -= 1
+        end -= 1
+    return text[:end]
 
 
 # A URL's own indicator, then its host's (domain or IP) with offsets into the URL, if any.
