@@ -34,18 +34,33 @@ def _extractor() -> tldextract.TLDExtract:
 
 @lru_cache(maxsize=4096)
 def host_to_ascii(host: str) -> str | None:
-    """The lower-case A-label form of a host name (IDNA 2008 with UTS 46 mapping), or None."""
+    """The lower-case A-label form of a host name (IDNA 2008 with UTS 46 mapping), or None.
+
+    An ASCII host is taken as it is when every label is LDH; an ``xn--`` label must also be
+    valid Punycode of a label that UTS 46 accepts, and encode back to itself.
+    """
     host = host.rstrip(".")
     if host.isascii():
         host = host.lower()
         labels = host.split(".")
-        if all(_ASCII_LABEL.fullmatch(label) for label in labels):
-            return host
-        return None
+        if not all(_ASCII_LABEL.fullmatch(label) for label in labels):
+            return None
+        if "xn--" in host and not all(
+            _is_valid_a_label(label) for label in labels if label.startswith("xn--")
+        ):
+            return None
+        return host
     try:
         return idna.encode(host, uts46=True).decode("ascii")
     except (idna.IDNAError, UnicodeError, ValueError):
         return None
+
+
+def _is_valid_a_label(label: str) -> bool:
+    try:
+        return idna.encode(idna.decode(label), uts46=True).decode("ascii") == label
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return False
 
 
 @lru_cache(maxsize=4096)

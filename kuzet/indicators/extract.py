@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from types import MappingProxyType
+from typing import TypeVar
 
 from kuzet.indicators import scanner
 from kuzet.indicators.identifiers import (
@@ -43,7 +45,13 @@ from kuzet.indicators.network import (
     validate_url,
     validate_whatsapp_link,
 )
-from kuzet.indicators.normalise import NormalisedText, is_clean, normalise_unclean
+from kuzet.indicators.normalise import (
+    HOST_JOINERS,
+    NormalisedText,
+    is_clean,
+    normalise_for_host,
+    normalise_unclean,
+)
 
 __all__ = ["extract"]
 
@@ -53,10 +61,34 @@ _MASK = r"[*xX•●]"
 _BASE58 = r"[1-9A-HJ-NP-Za-km-z]"
 # Upper-case Cyrillic and Greek letters that pass for Latin in an IBAN's country code.
 _IBAN_LETTER = r"[A-Za-zАВЕКМНОРСТХΑΒΕΖΗΙΚΜΝΟΡΤΥΧ]"
-# A domain label: Unicode letters and digits (IDN look-alikes must be seen), possessive so a
-# plain word is rejected in one scan instead of being backtracked character by character.
-_LABEL = r"[^\W_][\w-]{0,62}+"
-_TLD = r"(?:[^\W\d_]{2,63}+|xn--[a-z0-9-]{1,59}+)"
+
+
+def _combining_marks() -> str:
+    """A character class body of every combining mark (categories Mn, Mc, Me).
+
+    ``\\w`` leaves them out, yet scripts need them inside a word (Thai and Devanagari vowel
+    signs) and Latin may carry one (``cafe`` + U+0301): a label must not end at one.
+    """
+    ranges: list[tuple[int, int]] = []
+    # Marks live in planes 0 and 1 and among the variation selectors of plane 14.
+    for code in (*range(0x300, 0x20000), *range(0xE0100, 0xE01F0)):
+        if unicodedata.category(chr(code)) in ("Mn", "Mc", "Me"):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "".join(
+        re.escape(chr(first)) + ("-" + re.escape(chr(last)) if last > first else "")
+        for first, last in ranges
+    )
+
+
+_MARKS = _combining_marks()
+# A domain label: Unicode letters, digits and combining marks (IDN look-alikes must be seen),
+# possessive so a plain word is rejected in one scan instead of being backtracked character by
+# character.
+_LABEL = r"[^\W_][\w\-" + _MARKS + r"]{0,62}+"
+_TLD = r"(?:(?:[^\W\d_]|[" + _MARKS + r"]){2,63}+|xn--[a-z0-9-]{1,59}+)"
 
 # Digit runs with the separators people put in phones and cards; split by _number. The digit
 # groups are possessive: a group cut short is followed by a digit, which nothing accepts.
@@ -216,6 +248,15 @@ class _Collector:
         self.normalised = normalised
         self.results: list[Indicator] = []
 
+    def host_text(self, start: int, end: int) -> str | None:
+        """The text of [start, end) with non-ASCII digits and joiners as written, when the
+        normaliser folded or removed something there (else None: the span is as written)."""
+        normalised = self.normalised
+        if normalised is None or not normalised.is_tampered(start, end):
+            return None
+        original_start, original_end = normalised.original_span(start, end)
+        return normalise_for_host(self.original[original_start:original_end])
+
     def add(self, kind: IndicatorType, validated: Validated, start: int, end: int) -> None:
         normalised = self.normalised
         if normalised is None:
@@ -259,6 +300,7 @@ def _trim_url(text: str) -> str:
 
 # A URL's own indicator, then its host's (domain or IP) with offsets into the URL, if any.
 _UrlOutcome = tuple[Validated, tuple[IndicatorType, Validated, int, int] | None]
+_Answer = TypeVar("_Answer")
 
 
 def _host_of(url_text: str, validated: Validated) -> tuple[IndicatorType, Validated, int, int]:
@@ -290,8 +332,14 @@ def _host_of(url_text: str, validated: Validated) -> tuple[IndicatorType, Valida
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _checked_url(url_text: str) -> _UrlOutcome | None:
+    return _checked_url_as_written(url_text, url_text)
+
+
+def _checked_url_as_written(url_text: str, as_written: str) -> _UrlOutcome | None:
+    """The URL read from ``as_written``, its host's offsets from ``url_text`` (the same URL
+    normalised, whose offsets the extractor maps back to the input)."""
     try:
-        validated = validate_url(url_text)
+        validated = validate_url(as_written)
     except InvalidIndicator:
         return None
     try:
@@ -300,10 +348,23 @@ def _checked_url(url_text: str) -> _UrlOutcome | None:
         return validated, None
 
 
+def _as_written(checked: Callable[[str], _Answer | None], text: str) -> _Answer | None:
+    """``checked`` on a host's text as written (``Collector.host_text``). A joiner that IDNA
+    refuses there was slipped in to dodge a filter: the text is then read without it."""
+    answer = checked(text)
+    if answer is None and any(joiner in text for joiner in HOST_JOINERS):
+        answer = checked(text.replace("\u200c", "").replace("\u200d", ""))
+    return answer
+
+
 def _url(collector: _Collector, match: re.Match[str], text: str) -> int:
     url_text = _trim_url(match.group())
     start = match.start()
-    outcome = _checked_url(url_text)
+    as_written = collector.host_text(start, start + len(url_text))
+    if as_written is None or as_written == url_text:
+        outcome = _checked_url(url_text)
+    else:
+        outcome = _as_written(partial(_checked_url_as_written, url_text), as_written)
     if outcome is not None:
         validated, host = outcome
         collector.add(IndicatorType.URL, validated, start, start + len(url_text))
@@ -321,14 +382,22 @@ def _domain(collector: _Collector, match: re.Match[str], text: str) -> int:
     host = candidate.split(":", 1)[0]
     if host.rsplit(".", 1)[-1].lower() in _FILE_EXTENSION_SUFFIXES:
         return match.end()
-    validated = _checked_domain(host)
+    as_written = collector.host_text(start, start + len(host))
+    validated = (
+        _checked_domain(host) if as_written is None else _as_written(_checked_domain, as_written)
+    )
     if validated is not None:
         collector.add(IndicatorType.DOMAIN, validated, start, start + len(host))
     return match.end()
 
 
 def _email(collector: _Collector, match: re.Match[str], text: str) -> int:
-    validated = _checked_email(match.group())
+    as_written = collector.host_text(match.start(), match.end())
+    validated = (
+        _checked_email(match.group())
+        if as_written is None
+        else _as_written(_checked_email, as_written)
+    )
     if validated is not None:
         collector.add(IndicatorType.EMAIL, validated, match.start(), match.end())
     return match.end()
