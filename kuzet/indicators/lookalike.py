@@ -26,7 +26,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -359,13 +359,13 @@ def _suffix_split_brand(index: _Index, label: str, suffix: str) -> Brand | None:
 _USER_INFO_WORDS = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*")
 
 
-@lru_cache(maxsize=16384)
 def lookalike_of(ascii_domain: str, ascii_subdomain: str = "", user_info: str = "") -> str | None:
     """The protected brand domain that a registrable domain imitates, or None.
 
     ``ascii_subdomain`` is the host's part before the registrable domain and ``user_info`` a
     URL's user info (``https://kaspi.kz@evil.com/``); nothing else about a URL is read. The
-    brand's own domains and their subdomains are never look-alikes.
+    brand's own domains and their subdomains are never look-alikes. Not cached here: the
+    extractor caches each host's whole validation, this included.
     """
     index = _index()
     if ascii_domain in index.by_domain:
