@@ -27,7 +27,16 @@ PACKAGE = ROOT / "kuzet" / "indicators"
 NATIVE = PACKAGE / "native"
 # The modules on the extraction path. model.py stays Python: its Indicator is built through
 # the slot descriptors of a frozen dataclass, which mypyc's native classes do not expose.
-MODULES = ("checksums", "masking", "normalise", "domains", "identifiers", "network", "extract")
+MODULES = (
+    "checksums",
+    "masking",
+    "normalise",
+    "domains",
+    "lookalike",
+    "identifiers",
+    "network",
+    "extract",
+)
 # Character-level loops, compiled by Cython with the C types in their .pxd file: mypyc cannot
 # read a string's characters without making an object of each.
 CYTHON_MODULES = ("scanner",)

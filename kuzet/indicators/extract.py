@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from types import MappingProxyType
+from typing import TypeVar
 
 from kuzet.indicators import scanner
 from kuzet.indicators.identifiers import (
@@ -43,7 +45,13 @@ from kuzet.indicators.network import (
     validate_url,
     validate_whatsapp_link,
 )
-from kuzet.indicators.normalise import NormalisedText, is_clean, normalise_unclean
+from kuzet.indicators.normalise import (
+    HOST_JOINERS,
+    NormalisedText,
+    is_clean,
+    normalise_for_host,
+    normalise_unclean,
+)
 
 __all__ = ["extract"]
 
@@ -53,17 +61,52 @@ _MASK = r"[*xX•●]"
 _BASE58 = r"[1-9A-HJ-NP-Za-km-z]"
 # Upper-case Cyrillic and Greek letters that pass for Latin in an IBAN's country code.
 _IBAN_LETTER = r"[A-Za-zАВЕКМНОРСТХΑΒΕΖΗΙΚΜΝΟΡΤΥΧ]"
-# A domain label: Unicode letters and digits (IDN look-alikes must be seen), possessive so a
-# plain word is rejected in one scan instead of being backtracked character by character.
-_LABEL = r"[^\W_][\w-]{0,62}+"
-_TLD = r"(?:[^\W\d_]{2,63}+|xn--[a-z0-9-]{1,59}+)"
+
+
+def _combining_marks() -> str:
+    """A character class body of every combining mark (categories Mn, Mc, Me).
+
+    ``\\w`` leaves them out, yet scripts need them inside a word (Thai and Devanagari vowel
+    signs) and Latin may carry one (``cafe`` + U+0301): a label must not end at one.
+    """
+    ranges: list[tuple[int, int]] = []
+    # Marks live in planes 0 and 1 and among the variation selectors of plane 14.
+    for code in (*range(0x300, 0x20000), *range(0xE0100, 0xE01F0)):
+        if unicodedata.category(chr(code)) in ("Mn", "Mc", "Me"):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "".join(
+        re.escape(chr(first)) + ("-" + re.escape(chr(last)) if last > first else "")
+        for first, last in ranges
+    )
+
+
+_MARKS = _combining_marks()
+# A domain label: Unicode letters, digits and combining marks (IDN look-alikes must be seen),
+# possessive so a plain word is rejected in one scan instead of being backtracked character by
+# character.
+_LABEL = r"[^\W_][\w\-" + _MARKS + r"]{0,62}+"
+_TLD = r"(?:(?:[^\W\d_]|[" + _MARKS + r"]){2,63}+|xn--[a-z0-9-]{1,59}+)"
 
 # Digit runs with the separators people put in phones and cards; split by _number. The digit
 # groups are possessive: a group cut short is followed by a digit, which nothing accepts.
+# The dashes word processors and messengers put between digit groups: hyphen-minus, hyphen,
+# non-breaking hyphen, figure dash, en dash, em dash and minus sign (``scanner.DASHES``).
+_DASH = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"
+# A group may also go on on the next line: "8 701" at the end of one, "234 56 78" on the next.
+# A last group before "/" and a digit starts a date ("4400 … 6789 12/27"), not the number.
 _NUMBER = (
     r"(?<![0-9A-Za-z*])(?:\+[ ]?)?\(?[0-9]++"
-    r"(?:(?:[ .\-]|[ ]?\([ ]?|[ ]?\)[ \-]?|[ ]-[ ]|[ ]?\)[ ]?)[0-9]++)*(?![0-9A-Za-z])"
+    r"(?:(?:[ ." + _DASH + r"]|[ ]?\r?\n|[ ]?\([ ]?|[ ]?\)[ " + _DASH + r"]?|[ ][" + _DASH + r"][ ]"
+    r"|[ ]?\)[ ]?)[0-9]++)*(?![0-9A-Za-z]|/[0-9])"
 )
+
+# The body of an IBAN after its country and check digits: groups split by one space, two
+# spaces, a dash or a dot ("KZ86 125K ZT50…", "KZ86-125K-ZT50-…", "KZ86.125K.ZT50.…").
+_IBAN_SEPARATOR = r"(?:[ ]{1,2}|[." + _DASH + r"])"
+_IBAN_BODY = r"(?:" + _IBAN_SEPARATOR + r"?[A-Za-z0-9]){11,34}"
 
 _BRANCHES: dict[str, str] = {
     # t.me/name, instagram.com/name (with or without scheme): a handle, not a URL.
@@ -72,17 +115,19 @@ _BRANCHES: dict[str, str] = {
     # wa.me/77011234567 and api.whatsapp.com/send?phone=…: a phone.
     "whatsapp": r"(?<![\w.@/-])(?:[Hh][Tt][Tt][Pp][Ss]?://)?"
     r"(?:wa\.me/|api\.whatsapp\.com/send/?\?phone=)\+?[0-9]{7,15}",
-    "url": r"(?<![A-Za-z0-9])(?:[Hh][Tt][Tt][Pp][Ss]?|[Ff][Tt][Pp])://" + _URL_BODY + "+",
+    # A bracketed IPv6 host ("http://[2001:db8::1]/") is the one place a URL holds brackets.
+    "url": r"(?<![A-Za-z0-9])(?:[Hh][Tt][Tt][Pp][Ss]?|[Ff][Tt][Pp])://"
+    r"(?:\[[0-9A-Fa-f:.]{2,45}\]" + _URL_BODY + "*|" + _URL_BODY + "+)",
     "email": r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}+@"
     r"(?:" + _LABEL + r"\.)+" + _TLD + r"(?![\w-])",
     "handle": r"(?<![\w@.])@[A-Za-z0-9_][A-Za-z0-9_.]{0,31}+",
-    "iban": r"(?<![A-Za-z0-9])" + _IBAN_LETTER + "{2}[0-9]{2}(?:[ ]?[A-Za-z0-9]){11,34}",
+    "iban": r"(?<![A-Za-z0-9])" + _IBAN_LETTER + "{2}[0-9]{2}" + _IBAN_BODY,
     "crypto": r"(?<![A-Za-z0-9])(?:0x[0-9a-fA-F]{40}|(?:bc1|BC1)[0-9A-Za-z]{11,71}"
     r"|T" + _BASE58 + r"{33}|[13](?=[1-9]*[A-HJ-NP-Za-km-z])" + _BASE58 + r"{25,34})"
     r"(?![A-Za-z0-9])",
     "ipv4": r"(?<![0-9A-Za-z.])(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?![0-9A-Za-z]|\.[0-9])",
     "ipv6": r"(?<![0-9A-Za-z:.])(?=[0-9A-Fa-f:]*::|(?:[0-9A-Fa-f]{1,4}:){7})"
-    r"[0-9A-Fa-f:]{2,39}(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3})?(?![0-9A-Za-z:])",
+    r"[0-9A-Fa-f:]{2,39}(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3})?(?![0-9A-Za-z:]|\.[0-9])",
     "partial": r"(?<![0-9A-Za-z*])(?=[0-9 \-]{0,10}+"
     + _MASK
     + r")(?:[0-9]|"
@@ -216,6 +261,15 @@ class _Collector:
         self.normalised = normalised
         self.results: list[Indicator] = []
 
+    def host_text(self, start: int, end: int) -> str | None:
+        """The text of [start, end) with non-ASCII digits and joiners as written, when the
+        normaliser folded or removed something there (else None: the span is as written)."""
+        normalised = self.normalised
+        if normalised is None or not normalised.is_tampered(start, end):
+            return None
+        original_start, original_end = normalised.original_span(start, end)
+        return normalise_for_host(self.original[original_start:original_end])
+
     def add(self, kind: IndicatorType, validated: Validated, start: int, end: int) -> None:
         normalised = self.normalised
         if normalised is None:
@@ -237,16 +291,29 @@ class _Collector:
 
 
 def _trim_url(text: str) -> str:
-    """Drop punctuation that ends the sentence rather than the URL (keeping balanced ')')."""
-    while text and text[-1] in _TRAILING_PUNCTUATION:
-        if text[-1] == ")" and text.count("(") >= text.count(")"):
-            break
-        text = text[:-1]
-    return text
+    """Drop punctuation that ends the sentence rather than the URL (keeping balanced ')').
+
+    One pass from the right: the brackets are counted once, and each ')' dropped updates the
+    count, so a URL followed by a million ')' or '.' costs a million steps, not a trillion.
+    """
+    end = len(text)
+    # The brackets are only counted when a ')' is met at the end (most URLs never need it).
+    open_count = close_count = -1
+    while end and text[end - 1] in _TRAILING_PUNCTUATION:
+        if text[end - 1] == ")":
+            if close_count < 0:
+                open_count = text.count("(", 0, end)
+                close_count = text.count(")", 0, end)
+            if open_count >= close_count:
+                break
+            close_count -= 1
+        end -= 1
+    return text[:end]
 
 
 # A URL's own indicator, then its host's (domain or IP) with offsets into the URL, if any.
 _UrlOutcome = tuple[Validated, tuple[IndicatorType, Validated, int, int] | None]
+_Answer = TypeVar("_Answer")
 
 
 def _host_of(url_text: str, validated: Validated) -> tuple[IndicatorType, Validated, int, int]:
@@ -278,8 +345,14 @@ def _host_of(url_text: str, validated: Validated) -> tuple[IndicatorType, Valida
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _checked_url(url_text: str) -> _UrlOutcome | None:
+    return _checked_url_as_written(url_text, url_text)
+
+
+def _checked_url_as_written(url_text: str, as_written: str) -> _UrlOutcome | None:
+    """The URL read from ``as_written``, its host's offsets from ``url_text`` (the same URL
+    normalised, whose offsets the extractor maps back to the input)."""
     try:
-        validated = validate_url(url_text)
+        validated = validate_url(as_written)
     except InvalidIndicator:
         return None
     try:
@@ -288,10 +361,23 @@ def _checked_url(url_text: str) -> _UrlOutcome | None:
         return validated, None
 
 
+def _as_written(checked: Callable[[str], _Answer | None], text: str) -> _Answer | None:
+    """``checked`` on a host's text as written (``Collector.host_text``). A joiner that IDNA
+    refuses there was slipped in to dodge a filter: the text is then read without it."""
+    answer = checked(text)
+    if answer is None and any(joiner in text for joiner in HOST_JOINERS):
+        answer = checked(text.replace("\u200c", "").replace("\u200d", ""))
+    return answer
+
+
 def _url(collector: _Collector, match: re.Match[str], text: str) -> int:
     url_text = _trim_url(match.group())
     start = match.start()
-    outcome = _checked_url(url_text)
+    as_written = collector.host_text(start, start + len(url_text))
+    if as_written is None or as_written == url_text:
+        outcome = _checked_url(url_text)
+    else:
+        outcome = _as_written(partial(_checked_url_as_written, url_text), as_written)
     if outcome is not None:
         validated, host = outcome
         collector.add(IndicatorType.URL, validated, start, start + len(url_text))
@@ -309,14 +395,22 @@ def _domain(collector: _Collector, match: re.Match[str], text: str) -> int:
     host = candidate.split(":", 1)[0]
     if host.rsplit(".", 1)[-1].lower() in _FILE_EXTENSION_SUFFIXES:
         return match.end()
-    validated = _checked_domain(host)
+    as_written = collector.host_text(start, start + len(host))
+    validated = (
+        _checked_domain(host) if as_written is None else _as_written(_checked_domain, as_written)
+    )
     if validated is not None:
         collector.add(IndicatorType.DOMAIN, validated, start, start + len(host))
     return match.end()
 
 
 def _email(collector: _Collector, match: re.Match[str], text: str) -> int:
-    validated = _checked_email(match.group())
+    as_written = collector.host_text(match.start(), match.end())
+    validated = (
+        _checked_email(match.group())
+        if as_written is None
+        else _as_written(_checked_email, as_written)
+    )
     if validated is not None:
         collector.add(IndicatorType.EMAIL, validated, match.start(), match.end())
     return match.end()
@@ -359,34 +453,43 @@ def _iban(collector: _Collector, match: re.Match[str], text: str) -> int:
     start = match.start()
     # The pattern is greedy over "KZ86 125K ZT50 …" and may run into the next word; cut the
     # candidate at the country's registry length, and only where a group ends.
+    mistyped_end = 0
     length = iban_length(candidate[:2])
     if length is not None:
         compact_length = 0
         end = 0
         for index, character in enumerate(candidate):
-            if character != " ":
+            if character.isalnum():
                 compact_length += 1
                 if compact_length == length:
                     end = index + 1
                     break
-        if end and (end == len(candidate) or candidate[end] == " "):
+        if end and (end == len(candidate) or not candidate[end].isalnum()):
             validated = _checked_iban(candidate[:end])
             if validated is not None:
                 collector.add(IndicatorType.IBAN, validated, start, start + end)
                 return start + end
-    # Not an IBAN: "TZ93EH…" may still be a TRON wallet.
+            if not candidate[:end].isalnum():
+                mistyped_end = start + end
+    # Not an IBAN: "TZ93EH…" may still be a TRON wallet, "de12.example.com" a domain.
     wallet = _CRYPTO_ONLY.match(text, start)
     if wallet is not None:
         return _crypto(collector, wallet, text)
-    return start + 2
+    domain = _DOMAIN_ONLY.match(text, start)
+    if domain is not None:
+        found = len(collector.results)
+        handled = _domain(collector, domain, text)
+        if len(collector.results) > found:
+            return handled
+    # Grouped like an IBAN of a known country, at its length, but with a wrong check: a
+    # mistyped IBAN, whose digit groups are no phone or card.
+    return mistyped_end if mistyped_end else start + 2
 
 
 # "KZ 08 722 S315027384019": an IBAN whose country code is written as a word of its own. Its
 # first trigger is the check digits' word, so the loop tries this when two letters and a space
 # come right before a word-starting digit.
-_SPACED_IBAN = re.compile(
-    r"(?<![A-Za-z0-9])" + _IBAN_LETTER + r"{2} [0-9]{2}(?:[ ]?[A-Za-z0-9]){11,34}"
-)
+_SPACED_IBAN = re.compile(r"(?<![A-Za-z0-9])" + _IBAN_LETTER + r"{2} [0-9]{2}" + _IBAN_BODY)
 _IBAN_COUNTRY_LETTERS = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzАВЕКМНОРСТХΑΒΕΖΗΙΚΜΝΟΡΤΥΧ"
 )
@@ -432,6 +535,23 @@ def _is_card_grouping(lengths: list[int]) -> bool:
     return lengths in ([4, 6, 5], [4, 6, 4])
 
 
+def _is_phone_grouping(lengths: list[int], total: int) -> bool:
+    """Whether digit groups read as a +7 phone of ``total`` digits (11 with 7 or 8 first).
+
+    The first group is the trunk or country prefix alone (``8 701…``, ``+7 701…``), the
+    prefix with a 3 to 5-digit area code (``8701…``, ``87172…``), or the whole number; for
+    10 digits, an area code of 3 to 5 digits or the whole. A prefix glued to part of an area
+    code is another number: ``8 747 123 45 678`` is no +7 471…, ``7 000 000 000`` (an
+    amount) no +7 700…, ``87 012 345 678`` no +7 701….
+    """
+    first = lengths[0]
+    if first >= total:
+        return True
+    if total == 11:
+        return first == 1 or 4 <= first <= 6
+    return 3 <= first <= 5
+
+
 class _NeedsContext(Exception):
     """The run's answer depends on the words before it (an IMEI keyword), which were not given."""
 
@@ -443,15 +563,23 @@ def _number_candidate(
     international: bool,
     context: str | None,
     at_run_start: bool = True,
+    whole_run: bool = True,
 ) -> tuple[IndicatorType, Validated] | None:
     """``context`` is the text up to the candidate's first digit (its last 30 characters are
-    searched for an IMEI keyword), or None to raise ``_NeedsContext`` when it would be read."""
+    searched for an IMEI keyword), or None to raise ``_NeedsContext`` when it would be read.
+
+    A card printed in more than four groups (``4400 4301 2345 6789 12``) is only a card when
+    its groups are the whole run (``whole_run``): otherwise its last group is the start of
+    the next number, an expiry date or a CVV.
+    """
     total = len(digits)
     try:
         if international:
+            if digits[0] == "7" and not _is_phone_grouping(lengths, 11):
+                return None
             return IndicatorType.PHONE, validate_phone_digits(digits, international=True)
         if total in (10, 11):
-            if digits.startswith("00"):
+            if digits.startswith("00") or not _is_phone_grouping(lengths, total):
                 return None
             return IndicatorType.PHONE, validate_phone_digits(digits, international=False)
         if digits.startswith("00") and at_run_start and 12 <= total <= 17 and lengths[0] <= 4:
@@ -468,7 +596,7 @@ def _number_candidate(
                 is_imei = _IMEI_CONTEXT.search(context, max(0, len(context) - 30)) is not None
             if is_imei:
                 return IndicatorType.IMEI, validate_imei(digits)
-        if 13 <= total <= 19 and _is_card_grouping(lengths):
+        if 13 <= total <= 19 and _is_card_grouping(lengths) and (whole_run or len(lengths) <= 4):
             return IndicatorType.CARD, validate_card(digits)
     except InvalidIndicator:
         return None
@@ -518,8 +646,19 @@ def _segment_run(run: str, context: str | None) -> _Segments:
                 international=has_plus and index == 0,
                 context=None if context is None else context + run[:candidate_start],
                 at_run_start=index == 0,
+                # A CVV after the card (4-4-4-4-3) never joins it.
+                whole_run=index == 0 and last == count - 1 and all_lengths[-1] != 3,
             )
             if candidate is None:
+                continue
+            if (
+                candidate[0] is IndicatorType.CARD
+                and last == count - 2
+                and all_lengths[-1] != 3
+                and len(lengths) > 1
+            ):
+                # "4471 2356 8890 1234 5": one more group than a card, and no CVV: a number
+                # of 17 digits (an application number), not a card and a stray digit.
                 continue
             # A 16-digit card followed by three more digits is a card and its CVV far more
             # often than a 19-digit card: keep the 16 and never the CVV.
@@ -552,7 +691,14 @@ def _run_segments_in_context(run: str, context: str) -> _Segments:
 
 
 def _number(collector: _Collector, match: re.Match[str], text: str) -> int:
-    return _number_run(collector, text, match.start(), match.end())
+    end = match.end()
+    if text[end : end + 1] == "." and (domain := _DOMAIN_ONLY.match(text, match.start())):
+        # "24.kz", "163.com": a domain made of digits, when it is one.
+        found = len(collector.results)
+        handled = _domain(collector, domain, text)
+        if len(collector.results) > found:
+            return handled
+    return _number_run(collector, text, match.start(), end)
 
 
 def _number_run(collector: _Collector, text: str, run_start: int, run_end: int) -> int:
@@ -571,6 +717,7 @@ def _number_run(collector: _Collector, text: str, run_start: int, run_end: int) 
 
 
 _CRYPTO_ONLY = re.compile(_BRANCHES["crypto"])
+_DOMAIN_ONLY = re.compile(_BRANCHES["domain"])
 _TRON_WITHOUT_DIGITS = re.compile(r"T(?<![A-Za-z0-9]T)[A-HJ-NP-Za-km-z]{33}(?![A-Za-z0-9])")
 _Handler = Callable[[_Collector, re.Match[str], str], int]
 _HANDLERS: dict[str, _Handler] = {

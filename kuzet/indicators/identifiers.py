@@ -56,7 +56,9 @@ class Validated(NamedTuple):
 # kept current by the library) and match them directly. Other country codes are rare in this
 # traffic and go through phonenumbers in full.
 
-_PHONE_SEPARATORS = re.compile(r"[\s\-().]+")
+# White space, brackets, dots and the dashes word processors put in (en dash, minus sign…).
+_DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"
+_PHONE_SEPARATORS = re.compile(r"[\s()." + _DASHES + "]+")
 
 
 def _pattern(description: object) -> re.Pattern[str] | None:
@@ -81,6 +83,9 @@ _RUSSIAN_LINE_TYPES = tuple(
         ("mobile", _pattern(_RU_METADATA.mobile)),
         ("fixed_line", _pattern(_RU_METADATA.fixed_line)),
         ("toll_free", _pattern(_RU_METADATA.toll_free)),
+        # +7 803/809 premium-rate and +7 808 personal numbers, shared by both countries.
+        ("premium_rate", _pattern(_RU_METADATA.premium_rate)),
+        ("personal_number", _pattern(_RU_METADATA.personal_number)),
     )
     if compiled is not None
 )
@@ -218,7 +223,7 @@ def card_scheme(digits: str) -> str:
 
 def validate_card(candidate: str) -> Validated:
     """A card number (PAN): 13-19 digits, Luhn-valid, from a payment scheme (first digit 2-6)."""
-    digits = candidate if candidate.isdigit() else re.sub(r"[\s\-.]", "", candidate)
+    digits = candidate if candidate.isdigit() else re.sub(r"[\s." + _DASHES + "]", "", candidate)
     if not digits.isascii() or not digits.isdigit():
         raise InvalidIndicator(IndicatorType.CARD, "a card number has only digits")
     if not 13 <= len(digits) <= 19:
@@ -303,7 +308,7 @@ def _iban_spec_length(country: str) -> tuple[int, re.Pattern[str]] | None:
 
 def validate_iban(candidate: str) -> Validated:
     """An IBAN: compact upper case, registry length and BBAN format, mod-97 check digits."""
-    compact = re.sub(r"[\s\-]", "", candidate).upper()
+    compact = re.sub(r"[\s." + _DASHES + "]", "", candidate).upper()
     folded = compact.translate(_IBAN_HOMOGLYPHS)
     suspicious = folded != compact
     if not _IBAN_SHAPE.fullmatch(folded):
@@ -322,6 +327,10 @@ def validate_iban(candidate: str) -> Validated:
         raise InvalidIndicator(
             IndicatorType.IBAN, f"account part does not fit the {folded[:2]} format"
         )
+    if not "02" <= folded[2:4] <= "98":
+        # ISO 13616: check digits are 98 minus a remainder mod 97, so 02 to 98; 00, 01 and 99
+        # pass the mod-97 test for the same account as 97, 98 and 02 but are never issued.
+        raise InvalidIndicator(IndicatorType.IBAN, "check digits must be 02 to 98")
     if not iban_checksum_is_valid(folded):
         raise InvalidIndicator(IndicatorType.IBAN, "mod-97 check digits are wrong")
     bank: JSONValue = None

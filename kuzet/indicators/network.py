@@ -7,8 +7,9 @@ import ipaddress
 import re
 
 from kuzet.indicators.checksums import base58check_payload, bech32_decode_segwit, keccak256
-from kuzet.indicators.domains import host_to_ascii, lookalike_of, registrable
+from kuzet.indicators.domains import host_to_ascii, registrable
 from kuzet.indicators.identifiers import Validated, validate_phone_digits
+from kuzet.indicators.lookalike import lookalike_of
 from kuzet.indicators.model import IndicatorType, InvalidIndicator, JSONValue
 
 __all__ = [
@@ -37,8 +38,10 @@ def _is_mixed_script(label: str) -> bool:
     return has_latin and has_other
 
 
-def validate_domain(candidate: str, *, context: str = "") -> Validated:
-    """The registrable domain of a host name; ``context`` is any path or user info around it.
+def validate_domain(candidate: str, *, user_info: str = "") -> Validated:
+    """The registrable domain of a host name; ``user_info`` is a URL's user info, if any.
+
+    The look-alike judgement reads the host and the user info only, never a path or query.
 
     ``kaspi.kz.secure-pay.com`` gives ``secure-pay.com`` with ``lookalike_of: kaspi.kz``.
     """
@@ -55,7 +58,7 @@ def validate_domain(candidate: str, *, context: str = "") -> Validated:
     suspicious = any(_is_mixed_script(label) for label in unicode_label)
     details: dict[str, JSONValue] = {
         "host": ascii_host,
-        "lookalike_of": lookalike_of(parts.domain, parts.subdomain, context),
+        "lookalike_of": lookalike_of(parts.domain, parts.subdomain, user_info),
     }
     return Validated(parts.domain, details, suspicious)
 
@@ -241,7 +244,7 @@ def validate_url(candidate: str) -> Validated:
         domain: JSONValue = None
     else:
         try:
-            domain_result = validate_domain(host, context=f"{user_info} {rest}")
+            domain_result = validate_domain(host, user_info=user_info)
         except InvalidIndicator as error:
             raise InvalidIndicator(IndicatorType.URL, "host: " + error.reason) from error
         ascii_host = str(domain_result.details["host"])

@@ -17,7 +17,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-__all__ = ["NormalisedText", "is_clean", "normalise", "normalise_unclean", "safe_characters"]
+__all__ = [
+    "HOST_JOINERS",
+    "NormalisedText",
+    "is_clean",
+    "normalise",
+    "normalise_for_host",
+    "normalise_unclean",
+    "safe_characters",
+]
 
 # Defanged notation as analysts and CERT bulletins write it. Matched case-insensitively; the
 # replacement is what the fang would have been. Only searched for when a cheap substring test
@@ -319,3 +327,39 @@ def normalise_unclean(text: str) -> NormalisedText:
         removed_positions=tuple(removed_positions),
         is_identity=False,
     )
+
+
+# Zero-width non-joiner and joiner: IDNA 2008 allows them in a host name where a script needs
+# them (after a virama, in Persian words), and a host with one is another registration.
+HOST_JOINERS = "\u200c\u200d"
+
+
+def _kept_in_hosts(character: str) -> bool:
+    """Characters a host keeps as written: each makes a different registration than its fold."""
+    return character in HOST_JOINERS or unicodedata.category(character) == "Nd"
+
+
+def normalise_for_host(text: str) -> str:
+    """``normalise(text).text`` but keeping non-ASCII digits and joiners as written.
+
+    For the text of a host name (or a URL or e-mail address holding one): ``ha۱ykbank.kz``
+    with an Extended Arabic-Indic one is a different domain from ``ha1ykbank.kz``, and
+    deleting a joiner may turn a valid IDN into another. IDNA decides what they mean.
+    """
+    unsafe_characters = tuple(
+        character for character in _unsafe_characters(text) if not _kept_in_hosts(character)
+    )
+    if not unsafe_characters and not _has_defanging(text):
+        return text
+    pieces: list[str] = []
+    last = 0
+    for match in _rewrite_pattern(unsafe_characters).finditer(text):
+        pieces.append(text[last : match.start()])
+        token = match.group()
+        if match.group("refang") is not None:
+            pieces.append(_REFANG_REPLACEMENTS[token.strip().lower()])
+        else:
+            pieces.append(_fold_character(token)[0])
+        last = match.end()
+    pieces.append(text[last:])
+    return "".join(pieces)

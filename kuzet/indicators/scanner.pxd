@@ -18,7 +18,8 @@ cpdef list trigger_positions(str text)
 
 cpdef bint _is_digit(Py_UCS4 character)
 
-@cython.locals(length=Py_ssize_t, character=Py_UCS4, bracket=Py_ssize_t, after=Py_ssize_t,
+@cython.locals(length=Py_ssize_t, character=Py_UCS4, line=Py_ssize_t, bracket=Py_ssize_t,
+               after=Py_ssize_t,
                spaced=bint)
 cpdef Py_ssize_t _after_separator(str text, Py_ssize_t index)
 

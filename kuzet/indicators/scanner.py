@@ -17,7 +17,7 @@ from types import FunctionType
 
 from kuzet.indicators.normalise import safe_characters
 
-__all__ = ["COMPILED", "is_clean", "number_run_end", "trigger_positions"]
+__all__ = ["COMPILED", "DASHES", "is_clean", "number_run_end", "trigger_positions"]
 
 
 def _probe() -> None:
@@ -152,29 +152,46 @@ def _is_digit(character: str) -> bool:
     return "0" <= character <= "9"
 
 
+# The dashes of ``extract``'s number separators (hyphen-minus, hyphen, non-breaking hyphen,
+# figure dash, en dash, em dash, minus sign).
+DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
+_SINGLE_SEPARATORS = " ." + DASHES
+
+
 def _after_separator(text: str, index: int) -> int:
     """Where the digits after a number-run separator at ``index`` start, or -1.
 
-    The separators of ``extract``'s number pattern, in its order: one of `` .-``; an opening
-    bracket with a space before or after it or both; a closing one, likewise, with a space or
-    dash after it; `` - ``. At most one of them can be followed by a digit at any place.
+    The separators of ``extract``'s number pattern, in its order: a space, a dot or a dash; a
+    line break with a space before it or not; an opening bracket with a space before or after
+    it or both; a closing one, likewise, with a space or dash after it; a dash between spaces.
+    At most one of them can be followed by a digit at any place.
     """
     length = len(text)
     character = text[index]
-    if character in " .-" and index + 1 < length and _is_digit(text[index + 1]):
+    if character in _SINGLE_SEPARATORS and index + 1 < length and _is_digit(text[index + 1]):
         return index + 1
+    line = index + 1 if character == " " else index
+    if line + 1 < length and text[line] == "\r" and text[line + 1] == "\n":
+        line += 1
+    if line < length and text[line] == "\n":
+        return line + 1 if line + 1 < length and _is_digit(text[line + 1]) else -1
     bracket = index + 1 if character == " " else index
     if bracket < length and text[bracket] in "()":
         after = bracket + 1
         spaced = after < length and (
-            text[after] == " " or (text[bracket] == ")" and text[after] == "-")
+            text[after] == " " or (text[bracket] == ")" and text[after] in DASHES)
         )
         if spaced and after + 1 < length and _is_digit(text[after + 1]):
             return after + 1
         if after < length and _is_digit(text[after]):
             return after
         return -1
-    if character == " " and text[index + 1 : index + 3] == "- " and index + 3 < length:
+    if (
+        character == " "
+        and index + 3 < length
+        and text[index + 1] in DASHES
+        and text[index + 2] == " "
+    ):
         return index + 3 if _is_digit(text[index + 3]) else -1
     return -1
 
@@ -187,7 +204,7 @@ def number_run_end(text: str, start: int) -> int:
     fast path holds when the character before ``start`` is no letter, digit or mask, the first
     group ends at a space, a bracket, sentence punctuation or the end, and no mask follows
     within ten digits, spaces and dashes. The run ends at the last group that is not followed
-    by an ASCII letter or digit.
+    by an ASCII letter or digit, nor by a slash and a digit (the date in ``… 6789 12/27``).
     """
     length = len(text)
     if start > 0:
@@ -213,6 +230,9 @@ def number_run_end(text: str, start: int) -> int:
         end = digits
         while end < length and _is_digit(text[end]):
             end += 1
-    if end < length and text[end] < "\x80" and text[end].isalnum():
+    if end < length and (
+        (text[end] < "\x80" and text[end].isalnum())
+        or (text[end] == "/" and end + 1 < length and _is_digit(text[end + 1]))
+    ):
         return previous_end
     return end

@@ -124,7 +124,11 @@ def test_iban_valid(raw: str, value: str, bank_bic: str, suspicious: bool) -> No
         ("KZ86125KZT500410010", "KZ IBANs have 20 characters, not 19"),
         ("KZ86125KZT50041001000", "KZ IBANs have 20 characters, not 21"),
         ("XX86125KZT5004100100", "no IBAN format for country XX"),
-        ("KZ00125KZT5004100100", "mod-97 check digits are wrong"),
+        # ISO 13616 check digits run 02-98. KZ00… fails mod 97 as well, but is refused first
+        # by the range; KZ01… passes mod 97 (as KZ98… does) and only the range refuses it.
+        ("KZ00125KZT5004100100", "check digits must be 02 to 98"),
+        ("KZ01722S100000000013", "check digits must be 02 to 98"),
+        ("KZ99722S100000000013", "check digits must be 02 to 98"),
     ],
 )
 def test_iban_invalid(raw: str, reason: str) -> None:
