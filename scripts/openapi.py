@@ -8,11 +8,15 @@ import os
 import sys
 from pathlib import Path
 
-CONTRACT = Path(__file__).resolve().parent.parent / "docs" / "api" / "openapi.json"
+ROOT = Path(__file__).resolve().parent.parent
+CONTRACT = ROOT / "docs" / "api" / "openapi.json"
 
 
 def current_schema() -> str:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kuzet.settings")
+    # The code of this checkout, not whichever one the virtualenv installed (a worktree shares
+    # the main checkout's virtualenv, whose editable install points there).
+    sys.path.insert(0, str(ROOT))
     import django  # noqa: PLC0415
 
     django.setup()

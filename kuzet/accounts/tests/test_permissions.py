@@ -11,6 +11,7 @@ import pytest
 from kuzet.accounts import services
 from kuzet.accounts.models import ApiClient, Membership, Organisation, User
 from kuzet.audit.models import AuditEvent
+from kuzet.audit.services import SystemActor
 
 pytestmark = pytest.mark.django_db
 
@@ -24,17 +25,17 @@ def world(make_persona):
         make_persona(username)
     halyk = Organisation.objects.get(code="HALYK")
     halyk_officer = services.user_create(
-        actor=None,
+        actor=SystemActor("test"),
         username="halyk_officer",
         password="x" * 16,
         organisation=halyk,
         role="partner_officer",
     )
     halyk_token = services.api_client_create(
-        actor=None, organisation=halyk, name="halyk engine", scopes=["profile:read"]
+        actor=SystemActor("test"), organisation=halyk, name="halyk engine", scopes=["profile:read"]
     ).api_client
     kaspi_token = services.api_client_create(
-        actor=None,
+        actor=SystemActor("test"),
         organisation=Organisation.objects.get(code="KASPI"),
         name="kaspi engine",
         scopes=["profile:read"],

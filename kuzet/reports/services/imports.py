@@ -9,8 +9,10 @@ from django.db.models import F
 from django.utils import timezone
 from pydantic import ValidationError
 
-from kuzet.accounts.models import ApiClient
+from kuzet.accounts.models import ApiClient, Organisation
 from kuzet.audit.services import SystemActor, audit_record
+from kuzet.core.actors import ActionDenied, Actor, actor_organisation, is_system, require_capability
+from kuzet.core.permissions import Capability
 from kuzet.reports.models import ImportStatus, ReportImport, ReportImportRow
 from kuzet.reports.services.intake import IntakeItem, ReportInvalid, report_submit_many
 
@@ -19,9 +21,21 @@ CHUNK = 500
 
 
 def report_import_create(
-    *, actor: Any, organisation: Any, channel: str, rows: list[dict[str, Any]]
+    *, actor: Actor, organisation: Organisation, channel: str, rows: list[dict[str, Any]]
 ) -> ReportImport:
-    """Store an upload and queue it for the worker; answers at once with the import to poll."""
+    """Store an upload and queue it for the worker; answers at once with the import to poll.
+
+    Needs ``IMPORT_REPORTS``, for the actor's own organisation on the channel of its kind.
+    """
+    require_capability(actor, Capability.IMPORT_REPORTS)
+    acting = actor_organisation(actor)
+    if not is_system(actor) and (
+        acting is None or acting.pk != organisation.pk or channel != organisation.kind
+    ):
+        raise ActionDenied(
+            Capability.IMPORT_REPORTS,
+            "A partner imports reports only for its own organisation, on its own channel.",
+        )
     from kuzet.reports.tasks import import_run  # noqa: PLC0415  (tasks import services)
 
     with transaction.atomic():

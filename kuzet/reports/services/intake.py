@@ -33,6 +33,7 @@ from kuzet import indicators, reference
 from kuzet.accounts.models import Organisation, Region
 from kuzet.audit.services import PendingEntry, audit_record_many
 from kuzet.blocking import services as blocking_services
+from kuzet.core.actors import Actor
 from kuzet.core.bulk import bulk_insert
 from kuzet.reports.models import (
     AgeBand,
@@ -45,6 +46,7 @@ from kuzet.reports.models import (
     ReportTransfer,
     StatusChange,
 )
+from kuzet.reports.services.rights import intake_require_rights
 
 MAXIMUM_TRANSFERS = 20
 MAXIMUM_TYPED_IDENTIFIERS = 30
@@ -341,7 +343,7 @@ def _minutes(earlier: datetime | None, later: datetime) -> int | None:
 
 def report_submit(
     *,
-    actor: Any,
+    actor: Actor | None,
     channel: str,
     data: ReportInput,
     source_organisation: Organisation | None = None,
@@ -371,9 +373,13 @@ def report_submit(
 
 
 def report_submit_many(
-    *, actor: Any, items: list[IntakeItem], client_address: str | None = None
+    *, actor: Actor | None, items: list[IntakeItem], client_address: str | None = None
 ) -> list[SubmittedReport | ReportInvalid]:
-    """Take a batch of reports: each result is a ``SubmittedReport`` or its ``ReportInvalid``."""
+    """Take a batch of reports: each result is a ``SubmittedReport`` or its ``ReportInvalid``.
+
+    Raises ``ActionDenied`` when ``actor`` may not submit on an item's channel.
+    """
+    intake_require_rights(actor, items)
     regions = {region.iso_code: region for region in Region.objects.all()}
     checked: list[Validated | ReportInvalid] = []
     for item in items:
@@ -414,7 +420,7 @@ class _Batch:
 
     def __init__(
         self,
-        actor: Any,
+        actor: Actor | None,
         items: list[IntakeItem],
         checked: list[Validated | ReportInvalid],
         client_address: str | None,
