@@ -268,7 +268,9 @@ def service_message(caller: Caller, report: Report) -> int:
 
 
 def service_acknowledge(caller: Caller, item: PartnerInboxItem) -> int:
-    return service_status(lambda: blocking_services.inbox_acknowledge(actor=caller.actor, item=item))
+    return service_status(
+        lambda: blocking_services.inbox_acknowledge(actor=caller.actor, item=item)
+    )
 
 
 def service_staff_report(caller: Caller, _target: object) -> int:
