@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -306,18 +307,19 @@ class ApiClientQuerySet(models.QuerySet["ApiClient"]):
         return self.visible_to(actor)
 
 
-class TokenRefusal(models.TextChoices):
+class TokenRefusal(StrEnum):
     """Why a presented token was refused; recorded in the audit log (never the token)."""
 
-    MISSING = "missing", _("No token")
-    MALFORMED = "malformed", _("Not a kuzet token")
-    UNKNOWN = "unknown", _("Unknown token")
-    WRONG_SECRET = "wrong_secret", _("Known prefix, wrong secret")
-    REVOKED = "revoked", _("Revoked")
-    EXPIRED = "expired", _("Expired")
-    ORGANISATION_DISABLED = "organisation_disabled", _("Organisation disabled")
-    RESPONSIBLE_USER_DISABLED = "responsible_user_disabled", _("Responsible person disabled")
-    SCOPES_NOT_ALLOWED = "scopes_not_allowed", _("Scopes not allowed for the organisation kind")
+    MISSING = "missing"
+    MALFORMED = "malformed"
+    UNKNOWN = "unknown"
+    # A known prefix with a wrong secret: a guess. (A reason code, not a secret.)
+    WRONG_SECRET = "wrong_secret"  # noqa: S105
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    ORGANISATION_DISABLED = "organisation_disabled"
+    RESPONSIBLE_USER_DISABLED = "responsible_user_disabled"
+    SCOPES_NOT_ALLOWED = "scopes_not_allowed"  # a scope its organisation's kind may not hold
 
 
 class ApiClient(TimeStampedModel, PublicIdentifierModel):
