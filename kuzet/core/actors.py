@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol, TypeAlias, runtime_checkable
 
 from django.core.exceptions import PermissionDenied
 
-from kuzet.core.permissions import POLICE_KINDS, Capability
+from kuzet.core.permissions import Capability
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -94,11 +94,6 @@ def actor_organisation(actor: object) -> ActingOrganisation | None:
 def actor_has_capability(actor: object, capability: Capability) -> bool:
     has_capability = getattr(actor, "has_capability", None)
     return bool(callable(has_capability) and has_capability(capability))
-
-
-def actor_is_police(actor: object) -> bool:
-    organisation = actor_organisation(actor)
-    return organisation is not None and organisation.kind in POLICE_KINDS
 
 
 def is_system(actor: object) -> bool:
