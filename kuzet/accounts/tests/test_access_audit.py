@@ -27,7 +27,8 @@ from kuzet.blocking import services as blocking_services
 from kuzet.blocking.models import PartnerInboxItem
 from kuzet.core.actors import ActionDenied
 from kuzet.core.permissions import SCOPE_KINDS, ApiScope, Capability, OrganisationKind
-from kuzet.reports.models import Report
+from kuzet.reports import services as report_services
+from kuzet.reports.models import Report, ReportImport
 
 pytestmark = pytest.mark.django_db
 
@@ -383,3 +384,21 @@ def test_a_disabled_user_has_no_capability(make_persona):
     User.objects.filter(pk=bob.pk).update(is_active=False)
     bob.refresh_from_db()
     assert not bob.has_capability(Capability.TAKE_REPORTS)
+
+
+def test_an_import_stops_when_its_token_is_revoked(api_token, django_capture_on_commit_callbacks):
+    token = api_token("KASPI", scopes=("reports:write",))
+    rows = [{"external_reference": f"R-{n}", "narrative": "x", "region": "KZ-71"} for n in range(3)]
+    with django_capture_on_commit_callbacks(execute=False):
+        response = Client().post(
+            "/api/v1/reports/imports",
+            json.dumps({"reports": rows}),
+            content_type="application/json",
+            **bearer(token),
+        )
+    assert response.status_code == 202
+    _revoked(ApiClient.objects.get())
+    report_import = report_services.report_import_run(import_id=ReportImport.objects.get().pk)
+    assert (report_import.status, report_import.processed, report_import.invalid) == ("done", 3, 3)
+    assert Report.objects.count() == 0
+    assert AuditEvent.objects.get(action="reports.import.stop").outcome == Outcome.DENIED

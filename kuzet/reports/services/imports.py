@@ -10,6 +10,7 @@ from django.utils import timezone
 from pydantic import ValidationError
 
 from kuzet.accounts.models import ApiClient, Organisation
+from kuzet.audit.models import Outcome
 from kuzet.audit.services import SystemActor, audit_record
 from kuzet.core.actors import ActionDenied, Actor, actor_organisation, is_system, require_capability
 from kuzet.core.permissions import Capability
@@ -59,13 +60,51 @@ def report_import_create(
     return report_import
 
 
+IMPORT_STOPPED_ERROR = (
+    "Not taken in: the token that uploaded this import was revoked, expired or lost the scope "
+    "reports:write before the row was reached. Upload the rows again with a valid token."
+)
+
+
+def _import_stop(report_import: ReportImport) -> None:
+    """End an import whose uploader may no longer submit: the rest of its rows are refused.
+
+    A token revoked because it leaked must not keep feeding reports in through a queued import.
+    """
+    with transaction.atomic():
+        remaining = ReportImportRow.objects.filter(report_import=report_import, outcome="")
+        count = remaining.update(outcome="invalid", errors={"token": IMPORT_STOPPED_ERROR})
+        ReportImport.objects.filter(pk=report_import.pk).update(
+            status=ImportStatus.DONE,
+            processed=F("processed") + count,
+            invalid=F("invalid") + count,
+            finished_at=timezone.now(),
+        )
+        audit_record(
+            actor=SystemActor("import"),
+            action="reports.import.stop",
+            outcome=Outcome.DENIED,
+            target=report_import,
+            purpose="the uploading token may no longer submit reports",
+            after={"refused_rows": count},
+        )
+
+
 def report_import_run_chunk(*, report_import: ReportImport) -> bool:
     """Take in the next chunk of unprocessed rows. Returns False when nothing is left.
 
     The chunk and its progress commit together: a worker killed between chunks loses nothing,
-    and a chunk is never half-applied.
+    and a chunk is never half-applied. Each chunk is taken in as the token that uploaded it,
+    which must still be allowed to submit; otherwise the rest of the import is refused.
     """
     from kuzet.reports.schemas import ReportIn  # noqa: PLC0415  (schemas import services)
+
+    uploader = report_import.api_client
+    if uploader is not None:
+        uploader.refresh_from_db(fields=["revoked_at", "expires_at", "scopes"])
+        if not uploader.has_capability(Capability.SUBMIT_REPORTS):
+            _import_stop(report_import)
+            return False
 
     with transaction.atomic():
         rows = list(
