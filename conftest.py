@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kuzet.accounts import services
 from kuzet.accounts.middleware import AUTHENTICATED_AT_KEY
 from kuzet.accounts.models import Organisation, User
+from kuzet.audit.services import SystemActor
 from kuzet.reports import services as report_services
 from kuzet.testing import DEMO_PASSWORD, PERSONAS_BY_USERNAME
 
@@ -32,6 +34,12 @@ def english_by_default(settings: Any) -> None:
 def tasks_run_at_once(settings: Any) -> None:
     """Background tasks run inline in tests (their own code is still what runs)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Counters kept in the cache (bounded audit of refusals) start empty in every test."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +63,7 @@ def make_persona(reference_data: None) -> Callable[[str], User]:
             return existing
         persona = PERSONAS_BY_USERNAME[username]
         user = services.user_create(
-            actor=None,
+            actor=SystemActor("test"),
             username=persona.username,
             password=DEMO_PASSWORD,
             organisation=Organisation.objects.get(code=persona.organisation_code),
@@ -105,7 +113,7 @@ def api_token(reference_data: None) -> Callable[..., str]:
         **options: Any,
     ) -> str:
         issued = services.api_client_create(
-            actor=None,
+            actor=SystemActor("test"),
             organisation=Organisation.objects.get(code=organisation_code),
             name="test client",
             scopes=list(scopes),
@@ -144,8 +152,10 @@ def submit(reference_data: None) -> Callable[..., report_services.SubmittedRepor
             transfers=fields.pop("transfers", transfers),
             **fields,
         )
+        # The public form needs no one; other channels are submitted as the system would.
+        actor = None if channel == "public_web" else SystemActor("test")
         return report_services.report_submit(
-            actor=None, channel=channel, data=data, source_organisation=source_organisation
+            actor=actor, channel=channel, data=data, source_organisation=source_organisation
         )
 
     return make

@@ -157,6 +157,7 @@ def child(
 
     from kuzet.accounts import services as accounts_services
     from kuzet.accounts.models import Organisation
+    from kuzet.audit.services import SystemActor
     from kuzet.reports.models import Report
 
     call_command("migrate", verbosity=0)
@@ -168,7 +169,7 @@ def child(
     def token(code: str) -> str:
         if code not in tokens:
             tokens[code] = accounts_services.api_client_create(
-                actor=None,
+                actor=SystemActor("benchmark"),
                 organisation=Organisation.objects.get(code=code),
                 name="benchmark",
                 scopes=["reports:write"],

@@ -1,9 +1,11 @@
 """The boundary checks every view and endpoint starts with.
 
-Two rules, applied in one place: a page needs a signed-in, two-factor-verified person with the
+Three rules, applied in one place: a page needs a signed-in, two-factor-verified person with the
 capability it names (otherwise 403, audited); an object is fetched only through its
-``visible_to(actor)`` QuerySet, and one outside the actor's world answers 404 exactly like one
-that does not exist (the denial is audited all the same).
+``visible_to(actor)`` QuerySet (or ``changeable_by(actor)`` for a write), and one outside the
+actor's world answers 404 exactly like one that does not exist (the denial is audited all the
+same); a page that does several things checks the capability of the one asked for
+(``require_capability``) before calling the service, which checks it again.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
-from kuzet.accounts.models import AccountAction, Capability
+from kuzet.accounts.models import AccountAction, Capability, User
 from kuzet.audit.models import Outcome
-from kuzet.audit.services import audit_record, client_address_of
+from kuzet.audit.services import audit_access_failure, audit_record, client_address_of
+from kuzet.core.actors import ActionDenied, Actor
 
 ModelType = TypeVar("ModelType", bound=Model)
 View = Callable[..., HttpResponseBase]
@@ -48,6 +51,39 @@ def staff_login_required(view: View) -> View:
     return wrapper
 
 
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in person a staff view acts for (after ``capability_required``)."""
+    user = request.user
+    if not isinstance(user, User) or not is_signed_in(request):
+        raise PermissionDenied
+    return user
+
+
+def record_denial(request: HttpRequest, actor: Actor | None, capability: str) -> None:
+    """Audit a refused action on a page: who, which page, which capability was missing."""
+    audit_record(
+        actor=actor,
+        action=AccountAction.ACCESS_DENIED,
+        outcome=Outcome.DENIED,
+        object_type="page",
+        object_id=request.path[:64],
+        purpose=f"missing capability: {capability}"[:300],
+        client_address=client_address_of(request),
+    )
+
+
+def require_capability(request: HttpRequest, capability: Capability) -> User:
+    """The acting person, if their role grants ``capability``; 403 (audited) otherwise.
+
+    For pages that carry several actions: each one is checked before its service is called.
+    """
+    user = acting_user(request)
+    if not user.has_capability(capability):
+        record_denial(request, user, capability)
+        raise ActionDenied(capability, is_recorded=True)
+    return user
+
+
 def capability_required(*capabilities: Capability) -> Callable[[View], View]:
     """A signed-in person whose role grants every named capability."""
 
@@ -56,16 +92,12 @@ def capability_required(*capabilities: Capability) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not is_signed_in(request):
                 return redirect_to_login(request.get_full_path())
-            user = request.user
-            if not all(user.has_capability(capability) for capability in capabilities):  # type: ignore[union-attr]
-                audit_record(
-                    actor=user,
-                    action=AccountAction.ACCESS_DENIED,
-                    outcome=Outcome.DENIED,
-                    object_type="page",
-                    object_id=request.path[:64],
-                    client_address=client_address_of(request),
-                )
+            user = acting_user(request)
+            missing = [
+                capability for capability in capabilities if not user.has_capability(capability)
+            ]
+            if missing:
+                record_denial(request, user, ", ".join(missing))
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
@@ -75,7 +107,7 @@ def capability_required(*capabilities: Capability) -> Callable[[View], View]:
 
 
 def get_visible_or_404(
-    visible: QuerySet[ModelType], request: HttpRequest | None, actor: Any, **lookup: Any
+    visible: QuerySet[ModelType], request: HttpRequest | None, actor: Actor, **lookup: Any
 ) -> ModelType:
     """Fetch one object through an already scoped QuerySet, or answer 404.
 
@@ -88,10 +120,11 @@ def get_visible_or_404(
     model = visible.model
     hidden = model._default_manager.filter(**lookup).first()
     if hidden is not None:
-        audit_record(
-            actor=actor,
+        # Bounded like every refusal: repeating the same probe cannot flood the log.
+        audit_access_failure(
             action=AccountAction.ACCESS_DENIED,
-            outcome=Outcome.DENIED,
+            reason=f"not visible: {hidden._meta.label_lower}:{hidden.pk}",
+            actor=actor,
             target=hidden,
             client_address=client_address_of(request),
         )

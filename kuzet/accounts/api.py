@@ -9,17 +9,27 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from kuzet.accounts import services
 from kuzet.accounts.access import get_visible_or_404
 from kuzet.accounts.models import ApiClient, ApiScope, Organisation
+from kuzet.audit.services import client_address_of
 from kuzet.core.pagination import BoundedPagination
 
 router = Router(tags=["accounts"])
 
 
 def require_scope(request: HttpRequest, scope: ApiScope) -> ApiClient:
-    """The calling client, if its token carries ``scope``; 403 with the missing scope otherwise."""
+    """The calling client, if its token carries ``scope``; 403 with the missing scope otherwise.
+
+    The refusal is audited (bounded per client address and minute).
+    """
     client: ApiClient = request.auth  # type: ignore[attr-defined]
     if not client.has_scope(scope):
+        services.api_denial_record(
+            api_client=client,
+            requirement=f"scope {scope}",
+            client_address=client_address_of(request),
+        )
         raise HttpError(403, f"This token lacks the scope '{scope}'. Ask the Department for it.")
     return client
 

@@ -9,8 +9,9 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
-from kuzet.accounts.access import is_two_factor_verified
+from kuzet.accounts.access import is_two_factor_verified, record_denial
 from kuzet.accounts.models import User
+from kuzet.core.actors import ActionDenied
 
 AUTHENTICATED_AT_KEY = "kuzet_authenticated_at"
 
@@ -37,3 +38,24 @@ class StaffSessionMiddleware:
             if too_old or not is_two_factor_verified(user) or not has_role:
                 logout(request)
         return self.get_response(request)
+
+
+class ActionDeniedMiddleware:
+    """Audit an action a service refused (``ActionDenied``) that no view check caught first.
+
+    Views check the capability of each action before calling its service; the service checks
+    again. When only the service's check caught it, the denial is recorded here, and Django
+    answers 403 as for any ``PermissionDenied``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, ActionDenied) and not exception.is_recorded:
+            user = request.user if isinstance(request.user, User) else None
+            record_denial(request, user, exception.capability)
+            exception.is_recorded = True

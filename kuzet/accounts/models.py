@@ -1,8 +1,10 @@
 """Organisations, regions, users, memberships and API clients — and the one scoping rule.
 
-Every query that starts from user input goes through ``visible_to(actor)``. An *actor* is a
-signed-in ``User`` or a partner system's ``ApiClient``; both answer ``organisation`` and
-``has_capability``. What a role may do is the table ``ROLE_CAPABILITIES`` below, nowhere else.
+Every query that starts from user input goes through ``visible_to(actor)``; writes go through
+``changeable_by(actor)``. An *actor* (``kuzet.core.actors.Actor``) is a signed-in ``User``, a
+partner system's ``ApiClient`` or a ``SystemActor``; each answers ``acting_organisation`` and
+``has_capability``. What a role or a scope may do is the tables of ``kuzet.core.permissions``
+(re-exported here), nowhere else.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, ClassVar, TypeAlias
+from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -20,113 +22,51 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kuzet import reference
-from kuzet.core.actors import actor_has_capability, actor_organisation
+from kuzet.core.actors import (
+    PossibleActor,
+    actor_has_capability,
+    actor_organisation,
+    is_system,
+)
 from kuzet.core.models import AuditAction, PublicIdentifierModel, TimeStampedModel
+from kuzet.core.permissions import (
+    CENTRAL_ADMINISTRATOR_CAPABILITIES,
+    POLICE_KINDS,
+    ROLE_CAPABILITIES,
+    ROLES_BY_KIND,
+    SCOPE_CAPABILITIES,
+    ApiScope,
+    Capability,
+    OrganisationKind,
+    Role,
+    scopes_allowed_for,
+)
 
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager
 
-
-class Capability(StrEnum):
-    """Something a role is allowed to do. Deny unless a role's row in ROLE_CAPABILITIES says so."""
-
-    VIEW_DIRECTORY = "directory.view"  # see every organisation (police and oversight only)
-    MANAGE_MEMBERS = "members.manage"  # people of one's own organisation
-    MANAGE_ALL_MEMBERS = "members.manage_all"  # platform administration
-    MANAGE_API_CLIENTS = "api_clients.manage"
-    MANAGE_ALL_API_CLIENTS = "api_clients.manage_all"
-    VIEW_AUDIT = "audit.view"
-    VIEW_STATISTICS = "statistics.view"
-    TAKE_REPORTS = "reports.take"  # record a report at the 102 line or the front desk
-    VIEW_REPORTS = "reports.view"  # the department's queue and report files
-    VIEW_INBOX = "inbox.view"  # a partner's inbox of hold alerts
-
-
-class Role(models.TextChoices):
-    DUTY_OFFICER = "duty_officer", _("Duty officer")
-    INVESTIGATOR = "investigator", _("Investigator")
-    ANALYST = "analyst", _("Analyst")
-    HEAD_OF_UNIT = "head_of_unit", _("Head of unit")
-    PARTNER_OFFICER = "partner_officer", _("Partner officer")
-    FOREIGN_LIAISON = "foreign_liaison", _("Foreign liaison officer")
-    AUDITOR = "auditor", _("Auditor")
-    STEERING_MEMBER = "steering_member", _("Steering committee member")
-    ADMINISTRATOR = "administrator", _("Administrator")
-
-
-class OrganisationKind(models.TextChoices):
-    CENTRAL = "central", _("Central department")
-    REGIONAL = "regional", _("Regional police department")
-    BANK = "bank", _("Bank")
-    TELECOM = "telecom", _("Telecom operator")
-    PLATFORM = "platform", _("Platform or provider")
-    REGISTRY = "registry", _("Registry")
-    AGENCY = "agency", _("Agency")
-    FOREIGN_PARTNER = "foreign_partner", _("Foreign partner")
-
-
-POLICE_KINDS = frozenset({OrganisationKind.CENTRAL, OrganisationKind.REGIONAL})
-
-ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.DUTY_OFFICER: frozenset(
-        {Capability.VIEW_DIRECTORY, Capability.TAKE_REPORTS, Capability.VIEW_REPORTS}
-    ),
-    Role.INVESTIGATOR: frozenset(
-        {Capability.VIEW_DIRECTORY, Capability.TAKE_REPORTS, Capability.VIEW_REPORTS}
-    ),
-    Role.ANALYST: frozenset(
-        {Capability.VIEW_DIRECTORY, Capability.VIEW_STATISTICS, Capability.VIEW_REPORTS}
-    ),
-    Role.HEAD_OF_UNIT: frozenset(
-        {
-            Capability.VIEW_DIRECTORY,
-            Capability.VIEW_STATISTICS,
-            Capability.MANAGE_MEMBERS,
-            Capability.MANAGE_API_CLIENTS,
-            Capability.TAKE_REPORTS,
-            Capability.VIEW_REPORTS,
-        }
-    ),
-    Role.PARTNER_OFFICER: frozenset({Capability.VIEW_INBOX}),
-    Role.FOREIGN_LIAISON: frozenset(),
-    Role.AUDITOR: frozenset({Capability.VIEW_DIRECTORY, Capability.VIEW_AUDIT}),
-    Role.STEERING_MEMBER: frozenset({Capability.VIEW_DIRECTORY, Capability.VIEW_STATISTICS}),
-    Role.ADMINISTRATOR: frozenset({Capability.MANAGE_MEMBERS, Capability.MANAGE_API_CLIENTS}),
-}
-
-# Platform administration belongs to administrators of the central department only.
-CENTRAL_ADMINISTRATOR_CAPABILITIES = frozenset(
-    {
-        Capability.VIEW_DIRECTORY,
-        Capability.MANAGE_MEMBERS,
-        Capability.MANAGE_ALL_MEMBERS,
-        Capability.MANAGE_API_CLIENTS,
-        Capability.MANAGE_ALL_API_CLIENTS,
-    }
-)
-
-# Which roles make sense in which kind of organisation (a bank has no investigators).
-ROLES_BY_KIND: dict[str, frozenset[str]] = {
-    OrganisationKind.CENTRAL: frozenset(Role.values) - {Role.PARTNER_OFFICER},
-    OrganisationKind.REGIONAL: frozenset(
-        {
-            Role.DUTY_OFFICER,
-            Role.INVESTIGATOR,
-            Role.ANALYST,
-            Role.HEAD_OF_UNIT,
-            Role.AUDITOR,
-            Role.ADMINISTRATOR,
-        }
-    ),
-    OrganisationKind.BANK: frozenset({Role.PARTNER_OFFICER, Role.ADMINISTRATOR}),
-    OrganisationKind.TELECOM: frozenset({Role.PARTNER_OFFICER, Role.ADMINISTRATOR}),
-    OrganisationKind.PLATFORM: frozenset({Role.PARTNER_OFFICER, Role.ADMINISTRATOR}),
-    OrganisationKind.REGISTRY: frozenset({Role.PARTNER_OFFICER, Role.ADMINISTRATOR}),
-    OrganisationKind.AGENCY: frozenset(
-        {Role.PARTNER_OFFICER, Role.AUDITOR, Role.STEERING_MEMBER, Role.ADMINISTRATOR}
-    ),
-    OrganisationKind.FOREIGN_PARTNER: frozenset({Role.FOREIGN_LIAISON}),
-}
+# The enums and tables of kuzet.core.permissions, re-exported where they were always imported.
+__all__ = [
+    "CENTRAL_ADMINISTRATOR_CAPABILITIES",
+    "POLICE_KINDS",
+    "ROLES_BY_KIND",
+    "ROLE_CAPABILITIES",
+    "ApiClient",
+    "ApiClientQuerySet",
+    "ApiScope",
+    "Capability",
+    "IdempotencyRecord",
+    "Membership",
+    "MembershipQuerySet",
+    "Organisation",
+    "OrganisationKind",
+    "OrganisationQuerySet",
+    "Region",
+    "Role",
+    "TokenRefusal",
+    "User",
+    "localised",
+]
 
 
 def localised(values: dict[str, str], language: str | None = None) -> str:
@@ -169,7 +109,7 @@ class Region(models.Model):
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def visible_to(self, actor: object) -> OrganisationQuerySet:
+    def visible_to(self, actor: PossibleActor) -> OrganisationQuerySet:
         """Police and oversight see the directory; a partner sees itself and the Department.
 
         Partners must not enumerate each other (security.md G7).
@@ -297,7 +237,7 @@ class User(AbstractUser):
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
-    def visible_to(self, actor: object) -> MembershipQuerySet:
+    def visible_to(self, actor: PossibleActor) -> MembershipQuerySet:
         """Administrators and heads see their organisation's people; everyone sees themselves."""
         organisation = actor_organisation(actor)
         if organisation is None:
@@ -305,10 +245,20 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         if actor_has_capability(actor, Capability.MANAGE_ALL_MEMBERS):
             return self.all()
         if actor_has_capability(actor, Capability.MANAGE_MEMBERS):
-            return self.filter(organisation=organisation)
+            return self.filter(organisation_id=organisation.pk)
         if isinstance(actor, User):
             return self.filter(user=actor)
         return self.none()
+
+    def changeable_by(self, actor: PossibleActor) -> MembershipQuerySet:
+        """The people an actor may disable or unlock: its own organisation's, or everyone's for
+        platform administrators. Seeing oneself does not make one's membership changeable."""
+        if is_system(actor) or actor_has_capability(actor, Capability.MANAGE_ALL_MEMBERS):
+            return self.all()
+        organisation = actor_organisation(actor)
+        if organisation is None or not actor_has_capability(actor, Capability.MANAGE_MEMBERS):
+            return self.none()
+        return self.filter(organisation_id=organisation.pk)
 
 
 class Membership(TimeStampedModel):
@@ -339,27 +289,37 @@ class Membership(TimeStampedModel):
         return f"{self.user} · {self.organisation.code} · {self.role}"
 
 
-class ApiScope(StrEnum):
-    """What a partner system's token may call. Later capabilities add their scopes here."""
-
-    PROFILE_READ = "profile:read"
-    ORGANISATIONS_READ = "organisations:read"
-    REPORTS_WRITE = "reports:write"
-    REPORTS_READ = "reports:read"
-    SCREENING_QUERY = "screening:query"
-    INBOX_READ = "inbox:read"
-
-
 class ApiClientQuerySet(models.QuerySet["ApiClient"]):
-    def visible_to(self, actor: object) -> ApiClientQuerySet:
+    def visible_to(self, actor: PossibleActor) -> ApiClientQuerySet:
         organisation = actor_organisation(actor)
         if organisation is None:
             return self.none()
         if actor_has_capability(actor, Capability.MANAGE_ALL_API_CLIENTS):
             return self.all()
         if actor_has_capability(actor, Capability.MANAGE_API_CLIENTS):
-            return self.filter(organisation=organisation)
+            return self.filter(organisation_id=organisation.pk)
         return self.none()
+
+    def changeable_by(self, actor: PossibleActor) -> ApiClientQuerySet:
+        """The tokens an actor may revoke: the same ones it manages and sees."""
+        if is_system(actor):
+            return self.all()
+        return self.visible_to(actor)
+
+
+class TokenRefusal(StrEnum):
+    """Why a presented token was refused; recorded in the audit log (never the token)."""
+
+    MISSING = "missing"
+    MALFORMED = "malformed"
+    UNKNOWN = "unknown"
+    # A known prefix with a wrong secret: a guess. (A reason code, not a secret.)
+    WRONG_SECRET = "wrong_secret"  # noqa: S105
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    ORGANISATION_DISABLED = "organisation_disabled"
+    RESPONSIBLE_USER_DISABLED = "responsible_user_disabled"
+    SCOPES_NOT_ALLOWED = "scopes_not_allowed"  # a scope its organisation's kind may not hold
 
 
 class ApiClient(TimeStampedModel, PublicIdentifierModel):
@@ -399,21 +359,40 @@ class ApiClient(TimeStampedModel, PublicIdentifierModel):
     def digest(token: str) -> str:
         return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
+    def refusal(self) -> TokenRefusal | None:
+        """Why this client may not act now, or None when it may.
+
+        Revoked, expired, a disabled organisation, a disabled responsible person, or a scope its
+        organisation's kind may no longer hold (the table changed, or the row was edited by
+        hand): refused, so a token never acts beyond what its kind allows.
+        """
+        if self.revoked_at is not None:
+            return TokenRefusal.REVOKED
+        if self.expires_at <= timezone.now():
+            return TokenRefusal.EXPIRED
+        if not self.organisation.is_active:
+            return TokenRefusal.ORGANISATION_DISABLED
+        if self.responsible_user is not None and not self.responsible_user.is_active:
+            return TokenRefusal.RESPONSIBLE_USER_DISABLED
+        if not set(self.scopes) <= scopes_allowed_for(self.organisation.kind):
+            return TokenRefusal.SCOPES_NOT_ALLOWED
+        return None
+
     @property
     def is_usable(self) -> bool:
-        """Revoked, expired, a disabled organisation or a disabled responsible user: refused."""
-        if self.revoked_at is not None or self.expires_at <= timezone.now():
-            return False
-        if not self.organisation.is_active:
-            return False
-        return self.responsible_user is None or self.responsible_user.is_active
+        return self.refusal() is None
 
-    def has_scope(self, scope: str) -> bool:
+    def has_scope(self, scope: ApiScope) -> bool:
         return scope in self.scopes
 
     def has_capability(self, capability: str) -> bool:
-        # Tokens carry scopes, not roles: no capability of the web interface comes with a token.
-        return False
+        """Only what a scope grants (``SCOPE_CAPABILITIES``): no staff capability comes with a
+        token, and a token that is no longer usable can do nothing."""
+        if not self.is_usable:
+            return False
+        return any(
+            capability in SCOPE_CAPABILITIES.get(scope, frozenset()) for scope in self.scopes
+        )
 
     def acting_organisation(self) -> Organisation | None:
         return self.organisation if self.is_usable else None
@@ -446,9 +425,6 @@ class IdempotencyRecord(models.Model):
         return f"{self.api_client_id}:{self.key}"
 
 
-Actor: TypeAlias = User | ApiClient
-
-
 class AccountAction(AuditAction):
     """What accounts writes to the audit log: sign-in, accounts, API clients, refusals."""
 
@@ -468,3 +444,6 @@ class AccountAction(AuditAction):
     API_CLIENT_REVOKE = "accounts.api_client.revoke"
     # A page, endpoint or object refused to an actor (security.md C3).
     ACCESS_DENIED = "access.denied"
+    # A partner token refused at authentication, and an API call refused for its scope.
+    API_TOKEN_REFUSED = "api.token.refused"  # noqa: S105  (an action name, not a secret)
+    API_ACCESS_DENIED = "api.access.denied"

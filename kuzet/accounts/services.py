@@ -35,10 +35,13 @@ from kuzet.accounts.models import (
     Organisation,
     OrganisationKind,
     Region,
+    TokenRefusal,
     User,
 )
 from kuzet.audit.models import Outcome
-from kuzet.audit.services import audit_record
+from kuzet.audit.services import audit_access_failure, audit_record
+from kuzet.core.actors import ActionDenied, Actor, actor_organisation, require_capability
+from kuzet.core.permissions import Capability, scopes_allowed_for
 
 GENERIC_LOGIN_ERROR = _(
     "The username, password or code is not right, or the account is locked. "
@@ -186,9 +189,21 @@ def logout_record(*, user: User, client_address: str | None, reason: str) -> Non
 # ---------------------------------------------------------------- people
 
 
+def _require_manager_of(
+    actor: Actor, organisation: Organisation, own: Capability, every: Capability
+) -> None:
+    """``every`` for any organisation, or ``own`` for the actor's own one; else ActionDenied."""
+    if actor.has_capability(every):
+        return
+    require_capability(actor, own)
+    acting = actor_organisation(actor)
+    if acting is None or acting.pk != organisation.pk:
+        raise ActionDenied(own, "You manage only your own organisation.")
+
+
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     password: str,
     organisation: Organisation,
@@ -198,7 +213,13 @@ def user_create(
     email: str = "",
     preferred_language: str = "ru",
 ) -> User:
-    """Create a person with one membership. The role must make sense for the organisation."""
+    """Create a person with one membership. The role must make sense for the organisation.
+
+    Needs ``MANAGE_MEMBERS`` in the actor's own organisation, or ``MANAGE_ALL_MEMBERS``.
+    """
+    _require_manager_of(
+        actor, organisation, Capability.MANAGE_MEMBERS, Capability.MANAGE_ALL_MEMBERS
+    )
     if role not in ROLES_BY_KIND[organisation.kind]:
         raise AccountError(
             _("The role %(role)s does not exist in a %(kind)s.")
@@ -225,16 +246,27 @@ def user_create(
     return user
 
 
-def user_disable(*, actor: Any, user: User, reason: str, client_address: str | None = None) -> User:
+def _lock_changeable_user(actor: Actor, user: User) -> User:
+    """The person, locked, if ``actor`` manages their membership; ActionDenied otherwise."""
+    require_capability(actor, Capability.MANAGE_MEMBERS)
+    if not Membership.objects.changeable_by(actor).filter(user=user).exists():
+        raise ActionDenied(Capability.MANAGE_MEMBERS, "You do not manage this person.")
+    return User.objects.select_for_update().get(pk=user.pk)
+
+
+def user_disable(
+    *, actor: Actor, user: User, reason: str, client_address: str | None = None
+) -> User:
     """Disable a person. Their sessions and tokens stop working on their next request.
 
-    Django's session authentication refuses inactive users on every request, and API clients
-    whose responsible user is disabled are refused (``ApiClient.is_usable``).
+    Needs ``MANAGE_MEMBERS`` over the person's organisation. Django's session authentication
+    refuses inactive users on every request, and API clients whose responsible user is disabled
+    are refused (``ApiClient.refusal``).
     """
     if not reason.strip():
         raise AccountError(_("Say why the account is disabled."))
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
+        user = _lock_changeable_user(actor, user)
         before = {"is_active": user.is_active}
         user.is_active = False
         user.save(update_fields=["is_active"])
@@ -250,10 +282,10 @@ def user_disable(*, actor: Any, user: User, reason: str, client_address: str | N
     return user
 
 
-def user_unlock(*, actor: Any, user: User, client_address: str | None = None) -> User:
+def user_unlock(*, actor: Actor, user: User, client_address: str | None = None) -> User:
     """An administrator's release of a locked account (CJIS: lockout until admin release)."""
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
+        user = _lock_changeable_user(actor, user)
         user.locked_until = None
         user.failed_login_count = 0
         user.save(update_fields=["locked_until", "failed_login_count"])
@@ -279,20 +311,38 @@ class IssuedToken:
 
 def api_client_create(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     name: str,
     scopes: list[str],
     expires_in_days: int = 90,
     responsible_user: User | None = None,
 ) -> IssuedToken:
-    """Issue a token for a partner system, scoped and expiring, stored only as a digest."""
+    """Issue a token for a partner system, scoped and expiring, stored only as a digest.
+
+    Needs ``MANAGE_API_CLIENTS`` in the actor's own organisation, or ``MANAGE_ALL_API_CLIENTS``.
+    The scopes must be ones the organisation's kind may hold (``SCOPE_KINDS``).
+    """
+    _require_manager_of(
+        actor, organisation, Capability.MANAGE_API_CLIENTS, Capability.MANAGE_ALL_API_CLIENTS
+    )
     known_scopes = {scope.value for scope in ApiScope}
     unknown = sorted(set(scopes) - known_scopes)
     if not scopes or unknown:
         raise AccountError(
             _("Unknown or missing scopes: %(unknown)s. Known scopes: %(known)s.")
             % {"unknown": ", ".join(unknown) or "-", "known": ", ".join(sorted(known_scopes))}
+        )
+    allowed = scopes_allowed_for(organisation.kind)
+    not_allowed = sorted(set(scopes) - allowed)
+    if not_allowed:
+        raise AccountError(
+            _("A %(kind)s may not hold the scopes %(scopes)s. Scopes it may hold: %(allowed)s.")
+            % {
+                "kind": organisation.get_kind_display(),
+                "scopes": ", ".join(not_allowed),
+                "allowed": ", ".join(sorted(allowed)),
+            }
         )
     if not 1 <= expires_in_days <= 366:
         raise AccountError(_("A token must expire within 1 to 366 days."))
@@ -320,9 +370,19 @@ def api_client_create(
     return IssuedToken(api_client=api_client, token=token)
 
 
-def api_client_revoke(*, actor: Any, api_client: ApiClient, reason: str = "") -> ApiClient:
+def api_client_revoke(*, actor: Actor, api_client: ApiClient, reason: str = "") -> ApiClient:
+    """Revoke a token at once. Needs ``MANAGE_API_CLIENTS`` over the token's organisation."""
+    require_capability(actor, Capability.MANAGE_API_CLIENTS)
     with transaction.atomic():
-        api_client = ApiClient.objects.select_for_update().get(pk=api_client.pk)
+        found = (
+            ApiClient.objects.changeable_by(actor)
+            .select_for_update()
+            .filter(pk=api_client.pk)
+            .first()
+        )
+        if found is None:
+            raise ActionDenied(Capability.MANAGE_API_CLIENTS, "You do not manage this token.")
+        api_client = found
         if api_client.revoked_at is None:
             api_client.revoked_at = timezone.now()
             api_client.save(update_fields=["revoked_at"])
@@ -336,21 +396,38 @@ def api_client_revoke(*, actor: Any, api_client: ApiClient, reason: str = "") ->
     return api_client
 
 
-def api_client_authenticate(token: str) -> ApiClient | None:
-    """The usable client a bearer token belongs to, or None. Comparison is constant-time."""
+def _token_check(token: str) -> tuple[ApiClient | None, TokenRefusal | None]:
+    """The client a token names and, when it may not act, why. Comparison is constant-time."""
     prefix, _separator, _secret = token.partition(".")
     if not prefix.startswith("kz_") or len(token) > 200:
-        return None
+        return None, TokenRefusal.MALFORMED
     api_client = (
         ApiClient.objects.select_related("organisation", "responsible_user")
         .filter(token_prefix=prefix)
         .first()
     )
     if api_client is None:
-        return None
+        return None, TokenRefusal.UNKNOWN
     if not secrets.compare_digest(api_client.token_digest, ApiClient.digest(token)):
-        return None
-    if not api_client.is_usable:
+        # Only the holder of the secret learns the token's state: a guess is just "wrong".
+        return api_client, TokenRefusal.WRONG_SECRET
+    return api_client, api_client.refusal()
+
+
+def api_client_authenticate(token: str, *, client_address: str | None = None) -> ApiClient | None:
+    """The usable client a bearer token belongs to, or None (the refusal is audited, bounded).
+
+    Refused: a malformed, unknown or wrong token; a revoked or expired one; one whose
+    organisation or responsible person is disabled; one carrying a scope its organisation's
+    kind may no longer hold.
+    """
+    api_client, refusal = _token_check(token)
+    if refusal is not None or api_client is None:
+        api_refusal_record(
+            refusal=refusal or TokenRefusal.UNKNOWN,
+            client_address=client_address,
+            api_client=api_client,
+        )
         return None
     now = timezone.now()
     # Recording every use would put a write on every API call; once a minute is enough to
@@ -358,6 +435,37 @@ def api_client_authenticate(token: str) -> ApiClient | None:
     if api_client.last_used_at is None or now - api_client.last_used_at > timedelta(minutes=1):
         ApiClient.objects.filter(pk=api_client.pk).update(last_used_at=now)
     return api_client
+
+
+def api_refusal_record(
+    *, refusal: TokenRefusal, client_address: str | None, api_client: ApiClient | None = None
+) -> None:
+    """Audit a refused token: why, from where, and which client it named (never the token).
+
+    Bounded by ``audit_access_failure``: one entry per client address, reason and minute.
+    """
+    audit_access_failure(
+        action=AccountAction.API_TOKEN_REFUSED,
+        reason=refusal,
+        outcome=Outcome.FAILURE,
+        client_address=client_address,
+        actor_label="anonymous",
+        target=api_client,
+        organisation=api_client.organisation if api_client is not None else None,
+    )
+
+
+def api_denial_record(
+    *, api_client: ApiClient, requirement: str, client_address: str | None
+) -> None:
+    """Audit a call refused for a missing scope or capability, bounded like token refusals."""
+    audit_access_failure(
+        action=AccountAction.API_ACCESS_DENIED,
+        reason=f"missing {requirement}",
+        outcome=Outcome.DENIED,
+        client_address=client_address,
+        actor=api_client,
+    )
 
 
 # ---------------------------------------------------------------- reference data

@@ -22,6 +22,7 @@ from django_otp import login as otp_login
 
 from kuzet.accounts import services
 from kuzet.accounts.access import (
+    acting_user,
     capability_required,
     get_visible_or_404,
     is_signed_in,
@@ -162,18 +163,19 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 @staff_login_required
 def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = acting_user(request)
     organisation = get_visible_or_404(
-        Organisation.objects.visible_to(request.user).select_related("region"),
+        Organisation.objects.visible_to(user).select_related("region"),
         request,
-        request.user,
+        user,
         code=code,
     )
-    members = Membership.objects.visible_to(request.user).filter(organisation=organisation)
-    api_clients = ApiClient.objects.visible_to(request.user).filter(organisation=organisation)
-    if isinstance(request.user, User) and members.exclude(user=request.user).exists():
+    members = Membership.objects.visible_to(user).filter(organisation=organisation)
+    api_clients = ApiClient.objects.visible_to(user).filter(organisation=organisation)
+    if members.exclude(user=user).exists():
         # The list names people: a consultation of personal data, recorded with its purpose.
         audit_read(
-            actor=request.user,
+            actor=user,
             target=organisation,
             purpose="list of the organisation's people",
             client_address=client_address_of(request),
@@ -192,19 +194,20 @@ def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
 @capability_required(Capability.MANAGE_MEMBERS)
 @require_http_methods(["GET", "POST"])
 def member_disable(request: HttpRequest, membership_id: int) -> HttpResponse:
+    user = acting_user(request)
     membership = get_visible_or_404(
-        Membership.objects.visible_to(request.user).select_related("user", "organisation"),
+        Membership.objects.changeable_by(user).select_related("user", "organisation"),
         request,
-        request.user,
+        user,
         pk=membership_id,
     )
     form = DisableUserForm(request.POST or None)
-    if membership.user_id == request.user.pk:
+    if membership.user_id == user.pk:
         messages.error(request, _("You cannot disable your own account."))
         return redirect("accounts:organisation_detail", code=membership.organisation.code)
     if request.method == "POST" and form.is_valid():
         services.user_disable(
-            actor=request.user,
+            actor=user,
             user=membership.user,
             reason=form.cleaned_data["reason"],
             client_address=client_address_of(request),
@@ -222,14 +225,15 @@ def member_disable(request: HttpRequest, membership_id: int) -> HttpResponse:
 @capability_required(Capability.MANAGE_API_CLIENTS)
 @require_POST
 def api_client_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
+    user = acting_user(request)
     api_client = get_visible_or_404(
-        ApiClient.objects.visible_to(request.user).select_related("organisation"),
+        ApiClient.objects.changeable_by(user).select_related("organisation"),
         request,
-        request.user,
+        user,
         public_id=public_id,
     )
     services.api_client_revoke(
-        actor=request.user, api_client=api_client, reason="revoked in the web interface"
+        actor=user, api_client=api_client, reason="revoked in the web interface"
     )
     messages.success(request, _("The token is revoked."))
     return HttpResponseRedirect(

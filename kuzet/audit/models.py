@@ -15,8 +15,9 @@ from typing import Any, ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kuzet.core.actors import actor_has_capability
+from kuzet.core.actors import PossibleActor, actor_has_capability
 from kuzet.core.models import AuditAction
+from kuzet.core.permissions import Capability
 
 GENESIS_HASH = "0" * 64
 
@@ -41,9 +42,9 @@ class AppendOnlyError(RuntimeError):
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    def visible_to(self, actor: object) -> AuditEventQuerySet:
+    def visible_to(self, actor: PossibleActor) -> AuditEventQuerySet:
         """Only auditors read the audit log (security.md C12); their reads are audited in turn."""
-        if actor_has_capability(actor, "audit.view"):
+        if actor_has_capability(actor, Capability.VIEW_AUDIT):
             return self.all()
         return self.none()
 

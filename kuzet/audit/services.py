@@ -9,31 +9,40 @@ two writers race (security.md C8); the unique ``previous_hash`` is the last line
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.core.cache import cache
+from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
 from kuzet.accounts.models import ApiClient, Organisation, User
 from kuzet.audit.models import GENESIS_HASH, AuditEvent, AuditLogAction, Outcome
-from kuzet.core.actors import actor_organisation
+from kuzet.core.actors import Actor, SystemActor, actor_organisation
 from kuzet.core.bulk import bulk_insert
 from kuzet.core.models import AuditAction
 
+__all__ = [
+    "PendingEntry",
+    "SystemActor",
+    "VerificationResult",
+    "audit_access_failure",
+    "audit_read",
+    "audit_read_many",
+    "audit_record",
+    "audit_record_many",
+    "audit_verify",
+    "client_address_of",
+    "digest_state",
+]
+
 # Any fixed 64-bit number: it names the audit chain's lock among PostgreSQL advisory locks.
 AUDIT_CHAIN_LOCK = 7_274_000_001
-
-
-@dataclass(frozen=True)
-class SystemActor:
-    """Who acts when no person or partner does: a command, a migration, a scheduled task."""
-
-    name: str
 
 
 def digest_state(state: dict[str, Any] | None) -> str:
@@ -54,7 +63,7 @@ def client_address_of(request: HttpRequest | None) -> str | None:
 _ACTOR_RELATIONS = frozenset({"actor_user", "actor_api_client", "organisation"})
 
 
-def _actor_fields(actor: Any, actor_label: str | None) -> dict[str, Any]:
+def _actor_fields(actor: Actor | None, actor_label: str | None) -> dict[str, Any]:
     if isinstance(actor, User) and actor.pk is not None:
         organisation = actor.organisation
         return {
@@ -75,10 +84,10 @@ def _actor_fields(actor: Any, actor_label: str | None) -> dict[str, Any]:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: AuditAction,
     outcome: str = Outcome.SUCCESS,
-    target: Any = None,
+    target: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",
     purpose: str = "",
@@ -133,13 +142,13 @@ class PendingEntry:
     takes it (the actor and client address are the batch's; there is no before state)."""
 
     action: AuditAction
-    target: Any = None
+    target: models.Model | None = None
     purpose: str = ""
     after: dict[str, Any] | None = None
 
 
 def audit_record_many(
-    *, actor: Any, entries: list[PendingEntry], client_address: str | None = None
+    *, actor: Actor | None, entries: list[PendingEntry], client_address: str | None = None
 ) -> list[AuditEvent]:
     """Append many entries under one lock and one insert (bulk intake: one entry per report).
 
@@ -203,7 +212,7 @@ class VerificationResult:
 
 
 def audit_read(
-    *, actor: Any, target: Any, purpose: str, client_address: str | None = None
+    *, actor: Actor | None, target: models.Model, purpose: str, client_address: str | None = None
 ) -> AuditEvent:
     """Record a consultation of personal data with its purpose (LED Art. 25; security.md C1/C2)."""
     return audit_record(
@@ -212,6 +221,103 @@ def audit_read(
         target=target,
         purpose=purpose,
         client_address=client_address,
+    )
+
+
+def audit_read_many(
+    *,
+    actor: Actor | None,
+    targets: list[models.Model],
+    purpose: str,
+    client_address: str | None = None,
+) -> list[AuditEvent]:
+    """Record the consultation of each object on a page of personal data, under one lock.
+
+    A page is bounded (at most 200 rows through the API), so this is one insert per page.
+    """
+    return audit_record_many(
+        actor=actor,
+        entries=[
+            PendingEntry(action=AuditLogAction.READ, target=target, purpose=purpose)
+            for target in targets
+        ],
+        client_address=client_address,
+    )
+
+
+# ---------------------------------------------------------------- refused access, bounded
+
+# A flood of bad tokens must neither grow the audit table without limit nor slow the API: the
+# first failure of a kind from a client address in a minute is recorded, the repeats are only
+# counted (and the count goes into the next entry for that address and kind), and no more than
+# FAILURE_ENTRIES_PER_MINUTE such entries are written per minute in each process whatever the
+# number of addresses. The counters live in Django's cache.
+FAILURE_ENTRIES_PER_MINUTE = 120
+_FAILURE_BUDGET_KEY = "kuzet:audit:refused-budget:{minute}"
+
+
+def _failure_key(minute: int, source: str, action: AuditAction, reason: str) -> str:
+    # Hashed: a reason or an IPv6 network holds characters cache backends refuse in keys.
+    digest = hashlib.sha256(f"{source}|{action}|{reason}".encode()).hexdigest()[:32]
+    return f"kuzet:audit:refused:{minute}:{digest}"
+
+
+def _failure_source(client_address: str | None) -> str:
+    """An IPv4 address, or the /64 network of an IPv6 one (one host can hold a whole /64)."""
+    if not client_address:
+        return "unknown"
+    try:
+        address = ipaddress.ip_address(client_address)
+    except ValueError:
+        return "unknown"
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def _count(key: str) -> int:
+    """Increment a cache counter that lives two minutes; returns the new value."""
+    cache.add(key, 0, timeout=120)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=120)
+        return 1
+
+
+def audit_access_failure(
+    *,
+    action: AuditAction,
+    reason: str,
+    outcome: str = Outcome.DENIED,
+    client_address: str | None = None,
+    actor: Actor | None = None,
+    actor_label: str | None = None,
+    target: models.Model | None = None,
+    organisation: Organisation | None = None,
+) -> AuditEvent | None:
+    """Record a refused authentication or authorisation, bounded as described above.
+
+    ``reason`` is a short code (``revoked``, ``missing_scope:reports:write``…), never the
+    token. Returns the entry written, or None when this failure was only counted.
+    """
+    minute = int(timezone.now().timestamp() // 60)
+    source = _failure_source(client_address)
+    if _count(_failure_key(minute, source, action, reason)) > 1:
+        return None
+    if _count(_FAILURE_BUDGET_KEY.format(minute=minute)) > FAILURE_ENTRIES_PER_MINUTE:
+        return None
+    repeats = (cache.get(_failure_key(minute - 1, source, action, reason)) or 1) - 1
+    purpose = reason if not repeats else f"{reason}; {repeats} more in the minute before"
+    return audit_record(
+        actor=actor,
+        actor_label=actor_label,
+        action=action,
+        outcome=outcome,
+        target=target,
+        purpose=purpose,
+        client_address=client_address,
+        organisation=organisation,
     )
 
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from kuzet.accounts.access import capability_required
+from kuzet.accounts.access import acting_user, capability_required
 from kuzet.accounts.models import Capability
 from kuzet.audit.forms import AuditFilterForm
 from kuzet.audit.models import AuditEvent, AuditLogAction
@@ -20,8 +20,9 @@ PAGE_SIZE = 50
 
 @capability_required(Capability.VIEW_AUDIT)
 def event_list(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
     form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.visible_to(request.user).select_related("organisation")
+    events = AuditEvent.objects.visible_to(user).select_related("organisation")
     filters: dict[str, str] = {}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -43,7 +44,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     # Reading the log is itself recorded (security.md C12), with the filter as its purpose.
     audit_record(
-        actor=request.user,
+        actor=user,
         action=AuditLogAction.AUDIT_READ,
         object_type="audit.auditevent",
         purpose="filter: " + ", ".join(f"{key}={value}" for key, value in sorted(filters.items())),

@@ -15,8 +15,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kuzet.core.actors import actor_organisation
+from kuzet.core.actors import PossibleActor, actor_has_capability, actor_organisation, is_system
 from kuzet.core.models import AuditAction, PublicIdentifierModel, TimeStampedModel
+from kuzet.core.permissions import Capability, OrganisationKind
 
 
 class BlockingAction(AuditAction):
@@ -41,16 +42,20 @@ class HoldAlertStatus(models.TextChoices):
 
 
 class HoldAlertQuerySet(models.QuerySet["HoldAlert"]):
-    def visible_to(self, actor: object) -> HoldAlertQuerySet:
-        """Police see the alerts of the reports they see; a bank sees the alerts addressed to it."""
+    def visible_to(self, actor: PossibleActor) -> HoldAlertQuerySet:
+        """Police report readers see the alerts of the reports they see; a partner officer or a
+        partner system with ``inbox:read`` sees the alerts addressed to its own organisation."""
         organisation = actor_organisation(actor)
         if organisation is None:
             return self.none()
-        if organisation.kind == "central":
-            return self.all()
-        if organisation.kind == "regional":
-            return self.filter(report__department=organisation)
-        return self.filter(bank=organisation)
+        if actor_has_capability(actor, Capability.VIEW_REPORTS):
+            if organisation.kind == OrganisationKind.CENTRAL:
+                return self.all()
+            if organisation.kind == OrganisationKind.REGIONAL:
+                return self.filter(report__department_id=organisation.pk)
+        if actor_has_capability(actor, Capability.VIEW_INBOX):
+            return self.filter(bank_id=organisation.pk)
+        return self.none()
 
 
 class HoldAlert(TimeStampedModel, PublicIdentifierModel):
@@ -135,11 +140,21 @@ class OutboxMessage(models.Model):
 
 
 class InboxItemQuerySet(models.QuerySet["PartnerInboxItem"]):
-    def visible_to(self, actor: object) -> InboxItemQuerySet:
+    def visible_to(self, actor: PossibleActor) -> InboxItemQuerySet:
+        """The messages addressed to the actor's organisation, for those who read its inbox."""
         organisation = actor_organisation(actor)
-        if organisation is None:
+        if organisation is None or not actor_has_capability(actor, Capability.VIEW_INBOX):
             return self.none()
-        return self.filter(recipient=organisation)
+        return self.filter(recipient_id=organisation.pk)
+
+    def changeable_by(self, actor: PossibleActor) -> InboxItemQuerySet:
+        """The messages an actor may acknowledge: its own organisation's, with the capability."""
+        if is_system(actor):
+            return self.all()
+        organisation = actor_organisation(actor)
+        if organisation is None or not actor_has_capability(actor, Capability.ACKNOWLEDGE_INBOX):
+            return self.none()
+        return self.filter(recipient_id=organisation.pk)
 
 
 class PartnerInboxItem(models.Model):

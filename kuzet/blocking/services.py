@@ -30,6 +30,8 @@ from kuzet.blocking.models import (
     OutboxMessage,
     PartnerInboxItem,
 )
+from kuzet.core.actors import ActionDenied, Actor, require_capability
+from kuzet.core.permissions import Capability
 
 logger = logging.getLogger("kuzet.blocking")
 
@@ -62,7 +64,7 @@ class AlertRequest:
 
 def hold_alerts_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     requests: list[AlertRequest],
     audit_entries: list[PendingEntry] | None = None,
 ) -> list[HoldAlert]:
@@ -186,10 +188,25 @@ def _deliver(message: OutboxMessage) -> bool:
     return True
 
 
-def inbox_acknowledge(*, actor: Any, item: PartnerInboxItem) -> PartnerInboxItem:
-    """A partner confirms it has the message; a hold alert's clock records the moment."""
+def inbox_acknowledge(*, actor: Actor, item: PartnerInboxItem) -> PartnerInboxItem:
+    """A partner confirms it has the message; a hold alert's clock records the moment.
+
+    Needs ``ACKNOWLEDGE_INBOX`` (a partner officer, or a token with ``inbox:acknowledge``) and a
+    message addressed to the actor's own organisation.
+    """
+    require_capability(actor, Capability.ACKNOWLEDGE_INBOX)
     with transaction.atomic():
-        item = PartnerInboxItem.objects.select_for_update().get(pk=item.pk)
+        found = (
+            PartnerInboxItem.objects.changeable_by(actor)
+            .select_for_update()
+            .filter(pk=item.pk)
+            .first()
+        )
+        if found is None:
+            raise ActionDenied(
+                Capability.ACKNOWLEDGE_INBOX, "This message is not addressed to you."
+            )
+        item = found
         if item.acknowledged_at is None:
             item.acknowledged_at = timezone.now()
             item.save(update_fields=["acknowledged_at"])

@@ -11,29 +11,48 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kuzet.accounts.access import capability_required, get_visible_or_404
+from kuzet.accounts.access import acting_user, capability_required, get_visible_or_404
 from kuzet.accounts.models import Capability
+from kuzet.audit.services import audit_read_many, client_address_of
 from kuzet.blocking import services
 from kuzet.blocking.models import PartnerInboxItem
+
+# Why a partner consults the messages addressed to it (recorded with every read).
+INBOX_READ_PURPOSE = "partner inbox: requests addressed to the organisation"
 
 
 @capability_required(Capability.VIEW_INBOX)
 def inbox(request: HttpRequest) -> HttpResponse:
-    items = PartnerInboxItem.objects.visible_to(request.user)
+    """The organisation's inbox. Its alerts carry full account numbers: each shown item is
+    recorded as a read with its purpose."""
+    user = acting_user(request)
+    items = PartnerInboxItem.objects.visible_to(user)
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     unacknowledged = items.filter(acknowledged_at__isnull=True).count()
-    return render(request, "blocking/inbox.html", {"page": page, "unacknowledged": unacknowledged})
+    audit_read_many(
+        actor=user,
+        targets=list(page.object_list),
+        purpose=INBOX_READ_PURPOSE,
+        client_address=client_address_of(request),
+    )
+    return render(
+        request,
+        "blocking/inbox.html",
+        {
+            "page": page,
+            "unacknowledged": unacknowledged,
+            "can_acknowledge": user.has_capability(Capability.ACKNOWLEDGE_INBOX),
+        },
+    )
 
 
-@capability_required(Capability.VIEW_INBOX)
+@capability_required(Capability.ACKNOWLEDGE_INBOX)
 @require_POST
 def acknowledge(request: HttpRequest, message_id: uuid.UUID) -> HttpResponse:
+    user = acting_user(request)
     item = get_visible_or_404(
-        PartnerInboxItem.objects.visible_to(request.user),
-        request,
-        request.user,
-        message_id=message_id,
+        PartnerInboxItem.objects.visible_to(user), request, user, message_id=message_id
     )
-    services.inbox_acknowledge(actor=request.user, item=item)
+    services.inbox_acknowledge(actor=user, item=item)
     messages.success(request, _("Acknowledged. The Department sees the time you confirmed."))
     return redirect("blocking:inbox")

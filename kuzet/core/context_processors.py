@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kuzet.core.permissions import Capability
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
@@ -17,13 +19,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         {"label": _("Home"), "url": reverse("core:home")},
         {"label": _("Organisations"), "url": reverse("accounts:organisation_list")},
     ]
-    if user.has_capability("reports.view"):
+    if user.has_capability(Capability.VIEW_REPORTS):
         items.append({"label": _("Reports"), "url": reverse("reports:queue")})
-    if user.has_capability("reports.take"):
+    if user.has_capability(Capability.TAKE_REPORTS):
         items.append({"label": _("New report"), "url": reverse("reports:staff_new")})
-    if user.has_capability("inbox.view"):
+    if user.has_capability(Capability.VIEW_INBOX):
         items.append({"label": _("Inbox"), "url": reverse("blocking:inbox")})
-    if user.has_capability("audit.view"):
+    if user.has_capability(Capability.VIEW_AUDIT):
         items.append({"label": _("Audit log"), "url": reverse("audit:event_list")})
     items.append({"label": _("API for partners"), "url": reverse("api-1.0.0:openapi-view")})
     current = request.path

@@ -12,25 +12,32 @@ from django.http import HttpRequest, JsonResponse
 from ninja import File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 from pydantic import ConfigDict, Field, ValidationError
 
 from kuzet.accounts import services as accounts_services
 from kuzet.accounts.access import get_visible_or_404
 from kuzet.accounts.api import require_scope
-from kuzet.accounts.models import ApiClient, ApiScope
-from kuzet.audit.services import client_address_of
+from kuzet.accounts.models import ApiClient, ApiScope, OrganisationKind
+from kuzet.audit.services import audit_read, audit_read_many, client_address_of
 from kuzet.blocking import services as blocking_services
 from kuzet.blocking.models import PartnerInboxItem
-from kuzet.core.pagination import BoundedPagination
+from kuzet.core.pagination import MAXIMUM_PAGE_SIZE
 from kuzet.reports import services
-from kuzet.reports.models import ImportRowOutcome, Report, ReportImport
+from kuzet.reports.models import Channel, ImportRowOutcome, Report, ReportImport
 from kuzet.reports.schemas import ReportIn
 
 router = Router(tags=["reports"])
 
 MAXIMUM_BULK_ROWS = 1000
-CHANNEL_BY_KIND = {"bank": "bank", "telecom": "telecom", "platform": "platform"}
+CHANNEL_BY_KIND: dict[str, Channel] = {
+    OrganisationKind.BANK: Channel.BANK,
+    OrganisationKind.TELECOM: Channel.TELECOM,
+    OrganisationKind.PLATFORM: Channel.PLATFORM,
+}
+# Why a partner consults what it reads (recorded with every read of personal data).
+REPORT_READ_PURPOSE = "partner: status of a report it submitted"
+IMPORT_ROWS_READ_PURPOSE = "partner: results of its own import"
+INBOX_READ_PURPOSE = "partner inbox: requests addressed to the organisation"
 
 
 class ReportOut(Schema):
@@ -409,10 +416,22 @@ def import_rows(
     rows = report_import.rows.exclude(outcome="").select_related("report").order_by("row")
     if outcome:
         rows = rows.filter(outcome=outcome)
+    audit_read(
+        actor=client,
+        target=report_import,
+        purpose=f"{IMPORT_ROWS_READ_PURPOSE} (rows from {offset}, at most {limit})",
+        client_address=client_address_of(request),
+    )
     return {"items": list(rows[offset : offset + limit]), "count": rows.count()}
 
 
-@router.get("/reports/{public_id}", response=ReportOut, summary="A report you submitted")
+@router.get(
+    "/reports/{public_id}",
+    response=ReportOut,
+    summary="A report your organisation submitted",
+    description="Only reports your own organisation submitted (any other answers 404, like one "
+    "that does not exist). Each read is recorded in the audit log with its purpose.",
+)
 def report_detail(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     client = require_scope(request, ApiScope.REPORTS_READ)
     report = get_visible_or_404(
@@ -420,6 +439,12 @@ def report_detail(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
         request,
         client,
         public_id=public_id,
+    )
+    audit_read(
+        actor=client,
+        target=report,
+        purpose=REPORT_READ_PURPOSE,
+        client_address=client_address_of(request),
     )
     return _report_out(report)
 
@@ -432,29 +457,49 @@ class InboxItemOut(Schema):
     acknowledged_at: datetime | None
 
 
+class PagedInboxItemOut(Schema):
+    items: list[InboxItemOut]
+    count: int
+
+
 @router.get(
     "/inbox",
-    response=list[InboxItemOut],
+    response=PagedInboxItemOut,
     summary="Messages for your organisation (hold alerts first), newest first",
+    description="Hold alerts carry full account numbers: every message on the page returned is "
+    "recorded in the audit log as read by your token, with its purpose.",
     tags=["inbox"],
 )
-@paginate(BoundedPagination)
-def inbox_list(request: HttpRequest, unacknowledged: bool = False) -> Any:
+def inbox_list(
+    request: HttpRequest,
+    unacknowledged: bool = False,
+    limit: int = Query(50, ge=1, le=MAXIMUM_PAGE_SIZE, description="Rows per page (1-200)."),  # type: ignore[type-arg]
+    offset: int = Query(0, ge=0, le=10_000_000, description="Rows to skip."),  # type: ignore[type-arg]
+) -> dict[str, Any]:
+    # Paged by hand, like import rows: the page actually returned is what the audit records.
     client = require_scope(request, ApiScope.INBOX_READ)
     items = PartnerInboxItem.objects.visible_to(client)
     if unacknowledged:
         items = items.filter(acknowledged_at__isnull=True)
-    return items
+    page = list(items[offset : offset + limit])
+    audit_read_many(
+        actor=client,
+        targets=list(page),
+        purpose=INBOX_READ_PURPOSE,
+        client_address=client_address_of(request),
+    )
+    return {"items": page, "count": items.count()}
 
 
 @router.post(
     "/inbox/{message_id}/ack",
     response=InboxItemOut,
     summary="Confirm you have received a message (starts the clock of a hold)",
+    description="Needs the scope `inbox:acknowledge` (reading the inbox does not grant it).",
     tags=["inbox"],
 )
 def inbox_acknowledge(request: HttpRequest, message_id: uuid.UUID) -> PartnerInboxItem:
-    client = require_scope(request, ApiScope.INBOX_READ)
+    client = require_scope(request, ApiScope.INBOX_ACKNOWLEDGE)
     item = get_visible_or_404(
         PartnerInboxItem.objects.visible_to(client), request, client, message_id=message_id
     )

@@ -16,8 +16,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kuzet import reference
-from kuzet.core.actors import actor_organisation
+from kuzet.core.actors import PossibleActor, actor_has_capability, actor_organisation, is_system
 from kuzet.core.models import AuditAction, PublicIdentifierModel, TimeStampedModel
+from kuzet.core.permissions import REPORT_WRITE_CAPABILITIES, Capability, OrganisationKind
 from kuzet.reports.uploads import UploadWarning
 
 
@@ -68,6 +69,8 @@ class ReportAction(AuditAction):
     REPORTER_MESSAGE_ADD = "reports.message.add"
     REPORTER_MESSAGE_SEND = "reports.message.send"
     IMPORT_CREATE = "reports.import.create"
+    # A queued import stopped because its token may no longer submit.
+    IMPORT_STOP = "reports.import.stop"
 
 
 class ReportFlag(models.TextChoices):
@@ -82,18 +85,46 @@ class ReportFlag(models.TextChoices):
 
 
 class ReportQuerySet(models.QuerySet["Report"]):
-    def visible_to(self, actor: object) -> ReportQuerySet:
-        """The Department sees every report; a regional department the reports routed to it;
-        a bank or telecom only the reports it submitted itself. Citizens follow their own
-        report by its secret link, never through this rule."""
+    def visible_to(self, actor: PossibleActor) -> ReportQuerySet:
+        """Who may read which reports.
+
+        Police staff whose role reads reports: the Department every report, a regional
+        department the reports routed to it. A partner system with ``reports:read``: only the
+        reports its own organisation submitted, whatever kind of organisation it is. Anyone
+        else, the Department's own API tokens included: nothing. Citizens follow their own
+        report by its secret link, never through this rule.
+        """
         organisation = actor_organisation(actor)
         if organisation is None:
             return self.none()
-        if organisation.kind == "central":
+        if actor_has_capability(actor, Capability.VIEW_REPORTS):
+            if organisation.kind == OrganisationKind.CENTRAL:
+                return self.all()
+            if organisation.kind == OrganisationKind.REGIONAL:
+                return self.filter(department_id=organisation.pk)
+        if actor_has_capability(actor, Capability.VIEW_SUBMITTED_REPORTS):
+            return self.filter(sources__organisation_id=organisation.pk).distinct()
+        return self.none()
+
+    def changeable_by(self, actor: PossibleActor) -> ReportQuerySet:
+        """Which reports an actor may change after intake (review, status, ERDR, messages).
+
+        Police staff holding a report-changing capability: the Department every report, a
+        regional department its own. Partners never change a report once submitted. Each
+        service still checks the capability of its own action.
+        """
+        if is_system(actor):
             return self.all()
-        if organisation.kind == "regional":
-            return self.filter(department=organisation)
-        return self.filter(sources__organisation=organisation).distinct()
+        organisation = actor_organisation(actor)
+        if organisation is None or not any(
+            actor_has_capability(actor, capability) for capability in REPORT_WRITE_CAPABILITIES
+        ):
+            return self.none()
+        if organisation.kind == OrganisationKind.CENTRAL:
+            return self.all()
+        if organisation.kind == OrganisationKind.REGIONAL:
+            return self.filter(department_id=organisation.pk)
+        return self.none()
 
 
 class Report(TimeStampedModel, PublicIdentifierModel):
@@ -320,6 +351,14 @@ UPLOAD_WARNING_LABELS = {
 }
 
 
+class AttachmentQuerySet(models.QuerySet["Attachment"]):
+    def visible_to(self, actor: PossibleActor) -> AttachmentQuerySet:
+        """Evidence files: police staff who read the report. Partners never download them."""
+        if not actor_has_capability(actor, Capability.VIEW_REPORTS):
+            return self.none()
+        return self.filter(report__in=Report.objects.visible_to(actor))
+
+
 class Attachment(models.Model):
     """A screenshot or PDF attached to a report, stored by its SHA-256 (chain of custody).
 
@@ -339,6 +378,8 @@ class Attachment(models.Model):
     added_at = models.DateTimeField(auto_now_add=True)
     # UploadWarning values.
     warnings = models.JSONField(default=list, blank=True)
+
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar = ["added_at", "id"]
@@ -402,14 +443,20 @@ class ImportRowOutcome(models.TextChoices):
 
 
 class ReportImportQuerySet(models.QuerySet["ReportImport"]):
-    def visible_to(self, actor: object) -> ReportImportQuerySet:
-        """A partner sees its own imports; the Department sees all of them."""
+    def visible_to(self, actor: PossibleActor) -> ReportImportQuerySet:
+        """A partner system that imports sees its own organisation's imports (whatever its
+        kind); the Department's report readers see all of them; anyone else nothing."""
         organisation = actor_organisation(actor)
         if organisation is None:
             return self.none()
-        if organisation.kind == "central":
+        if actor_has_capability(actor, Capability.IMPORT_REPORTS):
+            return self.filter(organisation_id=organisation.pk)
+        if (
+            actor_has_capability(actor, Capability.VIEW_REPORTS)
+            and organisation.kind == OrganisationKind.CENTRAL
+        ):
             return self.all()
-        return self.filter(organisation=organisation)
+        return self.none()
 
 
 class ReportImport(TimeStampedModel, PublicIdentifierModel):

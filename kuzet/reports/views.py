@@ -23,8 +23,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kuzet import indicators
-from kuzet.accounts.access import capability_required, get_visible_or_404
-from kuzet.accounts.models import Capability
+from kuzet.accounts.access import (
+    acting_user,
+    capability_required,
+    get_visible_or_404,
+    require_capability,
+)
+from kuzet.accounts.models import Capability, User
 from kuzet.audit.services import audit_read, client_address_of
 from kuzet.reports import services
 from kuzet.reports.forms import (
@@ -94,7 +99,7 @@ def _submit_form(request: HttpRequest, *, staff: bool) -> HttpResponse:
             secret = _tracking_secret_for(key)
             try:
                 submitted = services.report_submit(
-                    actor=request.user if staff else None,
+                    actor=acting_user(request) if staff else None,
                     channel=Channel.STAFF if staff else Channel.PUBLIC_WEB,
                     data=services.replace_input(data, submission_key=key),
                     client_address=client_address_of(request),
@@ -252,8 +257,18 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(report: Report, **extra: Any) -> dict[str, Any]:
+def _detail_context(report: Report, user: User, **extra: Any) -> dict[str, Any]:
+    # Only the actions the person may take are offered (the service checks again).
+    can = {
+        "register": user.has_capability(Capability.REGISTER_REPORTS),
+        "review": user.has_capability(
+            services.status_change_capability(report.status, ReportStatus.UNDER_REVIEW)
+        ),
+        "change_status": user.has_capability(Capability.CHANGE_REPORT_STATUS),
+        "message": user.has_capability(Capability.MESSAGE_REPORTERS),
+    }
     return {
+        "can": can,
         "report": report,
         "transfers": report.transfers.select_related("receiving_bank", "sending_bank"),
         "indicators": report.indicators.all(),
@@ -272,51 +287,61 @@ def _detail_context(report: Report, **extra: Any) -> dict[str, Any]:
 @capability_required(Capability.VIEW_REPORTS)
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A report's file; its POST carries one action, each checked against its own capability."""
+    user = acting_user(request)
     report = get_visible_or_404(
-        Report.objects.visible_to(request.user).select_related("department", "region"),
+        Report.objects.visible_to(user).select_related("department", "region"),
         request,
-        request.user,
+        user,
         public_id=public_id,
     )
     if request.method == "POST":
-        return _detail_action(request, report)
+        return _detail_action(request, user, report)
     # The page shows the victim's contact and the identifiers: a consultation of personal data.
     audit_read(
-        actor=request.user,
+        actor=user,
         target=report,
         purpose="case work: report review",
         client_address=client_address_of(request),
     )
-    return render(request, "reports/detail.html", _detail_context(report))
+    return render(request, "reports/detail.html", _detail_context(report, user))
 
 
-def _detail_action(request: HttpRequest, report: Report) -> HttpResponse:
-    action = request.POST.get("action")
+STATUS_ACTIONS = frozenset(
+    {
+        ReportStatus.UNDER_REVIEW,
+        ReportStatus.NEEDS_CLARIFICATION,
+        ReportStatus.REJECTED,
+        ReportStatus.CLOSED,
+    }
+)
+
+
+def _detail_action(request: HttpRequest, user: User, report: Report) -> HttpResponse:
+    action = str(request.POST.get("action", ""))
     try:
         if action == "register":
+            require_capability(request, Capability.REGISTER_REPORTS)
             form = RegisterForm(request.POST)
             if not form.is_valid():
                 raise services.ReportInvalid({"erdr_number": _("Give the ERDR number.")})
             services.report_register(
-                actor=request.user, report=report, erdr_number=form.cleaned_data["erdr_number"]
+                actor=user, report=report, erdr_number=form.cleaned_data["erdr_number"]
             )
             messages.success(request, _("Registered in the ERDR."))
         elif action == "message":
+            require_capability(request, Capability.MESSAGE_REPORTERS)
             message_form = MessageReporterForm(request.POST)
             if not message_form.is_valid():
                 raise services.ReportInvalid({"body": _("Write a message.")})
             services.report_message_reporter(
-                actor=request.user, report=report, body=message_form.cleaned_data["body"]
+                actor=user, report=report, body=message_form.cleaned_data["body"]
             )
             messages.success(request, _("The reporter will see your message."))
-        elif action in {
-            ReportStatus.UNDER_REVIEW,
-            ReportStatus.NEEDS_CLARIFICATION,
-            ReportStatus.REJECTED,
-            ReportStatus.CLOSED,
-        }:
+        elif action in STATUS_ACTIONS:
+            require_capability(request, services.status_change_capability(report.status, action))
             services.report_change_status(
-                actor=request.user,
+                actor=user,
                 report=report,
                 status=action,
                 note=str(request.POST.get("note", ""))[:500],
@@ -328,20 +353,19 @@ def _detail_action(request: HttpRequest, report: Report) -> HttpResponse:
         for message in error.errors.values():
             messages.error(request, message)
         report.refresh_from_db()
-        return render(request, "reports/detail.html", _detail_context(report), status=400)
+        return render(request, "reports/detail.html", _detail_context(report, user), status=400)
     return redirect("reports:detail", public_id=report.public_id)
 
 
 def _attachment_read(request: HttpRequest, public_id: str, attachment_id: int) -> Attachment:
     """A visible report's attachment, its consultation audited (evidence is personal data)."""
-    report = get_visible_or_404(
-        Report.objects.visible_to(request.user), request, request.user, public_id=public_id
-    )
+    user = acting_user(request)
+    report = get_visible_or_404(Report.objects.visible_to(user), request, user, public_id=public_id)
     attachment = get_visible_or_404(
-        Attachment.objects.filter(report=report), request, request.user, pk=attachment_id
+        Attachment.objects.visible_to(user).filter(report=report), request, user, pk=attachment_id
     )
     audit_read(
-        actor=request.user,
+        actor=user,
         target=attachment,
         purpose="case work: evidence",
         client_address=client_address_of(request),

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kuzet.accounts import services
 from kuzet.accounts.models import ApiClient, User
+from kuzet.audit.services import SystemActor
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ def test_a_tampered_token_is_refused(client, api_token):
 def test_revoked_token_is_refused(client, api_token):
     token = api_token("KASPI")
     api_client = ApiClient.objects.get(token_prefix=token.split(".")[0])
-    services.api_client_revoke(actor=None, api_client=api_client)
+    services.api_client_revoke(actor=SystemActor("test"), api_client=api_client)
     assert client.get("/api/v1/me", **bearer(token)).status_code == 401
 
 
@@ -75,7 +76,7 @@ def test_disabling_the_responsible_user_ends_the_token(client, api_token, make_p
     frank = make_persona("frank")
     token = api_token("KASPI", responsible_user=frank)
     assert client.get("/api/v1/me", **bearer(token)).status_code == 200
-    services.user_disable(actor=None, user=frank, reason="left the bank")
+    services.user_disable(actor=SystemActor("test"), user=frank, reason="left the bank")
     assert client.get("/api/v1/me", **bearer(token)).status_code == 401
 
 
@@ -119,7 +120,7 @@ def test_unknown_scope_is_refused_with_the_known_list(reference_data):
 
     with pytest.raises(services.AccountError, match="Known scopes"):
         services.api_client_create(
-            actor=None,
+            actor=SystemActor("test"),
             organisation=Organisation.objects.get(code="KASPI"),
             name="x",
             scopes=["everything"],
@@ -142,7 +143,7 @@ def test_created_user_via_service_is_audited(reference_data):
     from kuzet.audit.models import AuditEvent
 
     user = services.user_create(
-        actor=None,
+        actor=SystemActor("test"),
         username="x1",
         password="y" * 16,
         organisation=Organisation.objects.get(code="KASPI"),
@@ -160,7 +161,7 @@ def test_role_must_fit_the_organisation(reference_data):
 
     with pytest.raises(services.AccountError, match="does not exist"):
         services.user_create(
-            actor=None,
+            actor=SystemActor("test"),
             username="x2",
             password="y" * 16,
             organisation=Organisation.objects.get(code="KASPI"),

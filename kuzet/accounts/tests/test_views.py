@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kuzet.accounts.models import User
 from kuzet.audit.models import AuditEvent
+from kuzet.audit.services import SystemActor
 from kuzet.testing import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +190,7 @@ def test_a_user_without_a_device_enrols_at_sign_in(reference_data):
     from kuzet.accounts.models import Organisation
 
     user = services.user_create(
-        actor=None,
+        actor=SystemActor("test"),
         username="newcomer",
         password=DEMO_PASSWORD,
         organisation=Organisation.objects.get(code="DP-KZ-71"),

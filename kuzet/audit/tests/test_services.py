@@ -138,6 +138,7 @@ def test_postgresql_trigger_refuses_update_and_delete():
 def test_a_failing_audit_insert_rolls_back_the_change(reference_data, monkeypatch):
     from kuzet.accounts import services
     from kuzet.accounts.models import Organisation, User
+    from kuzet.audit.services import SystemActor
 
     def failing_save(self: AuditEvent, *args: object, **kwargs: object) -> None:
         raise DatabaseError("audit store unavailable")
@@ -145,7 +146,7 @@ def test_a_failing_audit_insert_rolls_back_the_change(reference_data, monkeypatc
     monkeypatch.setattr(AuditEvent, "save", failing_save)
     with pytest.raises(DatabaseError):
         services.user_create(
-            actor=None,
+            actor=SystemActor("test"),
             username="rolled-back",
             password="p" * 16,
             organisation=Organisation.objects.get(code="KASPI"),

@@ -7,6 +7,7 @@ import pytest
 from conftest import client_for
 from kuzet.accounts import services as accounts_services
 from kuzet.accounts.models import Organisation
+from kuzet.audit.services import SystemActor
 from kuzet.blocking import services
 from kuzet.blocking.models import HoldAlert, HoldAlertStatus, PartnerInboxItem
 
@@ -29,7 +30,7 @@ def test_another_bank_sees_nothing_and_cannot_confirm(submit):
     submit(to_account=KASPI_IBAN)
     services.outbox_deliver_due()
     forte_officer = accounts_services.user_create(
-        actor=None,
+        actor=SystemActor("test"),
         username="forte_officer",
         password="x" * 16,
         organisation=Organisation.objects.get(code="FORTE"),

@@ -11,6 +11,7 @@ from kuzet.reports.services.casework import (
     report_find_by_secret,
     report_message_reporter,
     report_register,
+    status_change_capability,
 )
 from kuzet.reports.services.imports import (
     MAXIMUM_IMPORT_ROWS,
@@ -52,6 +53,7 @@ __all__ = [
     "report_find_by_secret",
     "report_message_reporter",
     "report_register",
+    "status_change_capability",
     "report_submit",
     "report_submit_many",
     "validate",

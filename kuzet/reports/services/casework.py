@@ -1,10 +1,14 @@
-"""After intake: the reporter's tracking and messages, ERDR registration, status changes."""
+"""After intake: the reporter's tracking, messages, ERDR registration, status.
+
+Every officer's action checks its own capability here (``kuzet.core.permissions``) and finds
+the report through ``Report.objects.changeable_by(actor)``, whatever the view checked before:
+reading a report never implies changing it.
+"""
 
 from __future__ import annotations
 
 import secrets
 from enum import StrEnum
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -14,6 +18,8 @@ from kuzet import indicators
 from kuzet.audit.services import audit_record
 from kuzet.blocking import services as blocking_services
 from kuzet.blocking.models import MessageKind
+from kuzet.core.actors import ActionDenied, Actor, require_capability
+from kuzet.core.permissions import Capability
 from kuzet.reports.models import (
     Report,
     ReportAction,
@@ -77,6 +83,17 @@ def _notify_reporter(report: Report, event: _ReporterNotice) -> None:
 # ---------------------------------------------------------------- after intake
 
 
+def _lock_changeable(actor: Actor, report: Report, capability: Capability) -> Report:
+    """The report, locked, if ``actor`` may change it; ``ActionDenied`` otherwise.
+
+    Call inside the service's transaction, before any write.
+    """
+    found = Report.objects.changeable_by(actor).select_for_update().filter(pk=report.pk).first()
+    if found is None:
+        raise ActionDenied(capability, "This report is not one you may change.")
+    return found
+
+
 def report_find_by_secret(*, tracking_number: str, secret: str) -> Report | None:
     """The reporter's own report, by tracking number and secret (constant-time comparison)."""
     pk = Report.pk_from_tracking_number(tracking_number)
@@ -120,12 +137,14 @@ def report_add_reporter_message(
     return message
 
 
-def report_message_reporter(*, actor: Any, report: Report, body: str) -> ReporterMessage:
+def report_message_reporter(*, actor: Actor, report: Report, body: str) -> ReporterMessage:
     """An officer writes to the reporter (shown on the tracking page)."""
+    require_capability(actor, Capability.MESSAGE_REPORTERS)
     body = clean_text(body, 5000)
     if not body:
         raise ReportInvalid({"body": _("Write a message.")})
     with transaction.atomic():
+        report = _lock_changeable(actor, report, Capability.MESSAGE_REPORTERS)
         message = ReporterMessage.objects.create(
             report=report,
             direction=ReporterMessage.Direction.TO_REPORTER,
@@ -137,15 +156,16 @@ def report_message_reporter(*, actor: Any, report: Report, body: str) -> Reporte
     return message
 
 
-def report_register(*, actor: Any, report: Report, erdr_number: str) -> Report:
+def report_register(*, actor: Actor, report: Report, erdr_number: str) -> Report:
     """Record the ERDR registration: the report becomes a criminal case's first document."""
+    require_capability(actor, Capability.REGISTER_REPORTS)
     erdr_number = erdr_number.strip()
     if not erdr_number or len(erdr_number) > 30 or not erdr_number.replace("-", "").isalnum():
         raise ReportInvalid(
             {"erdr_number": _("Give the ERDR number as issued (digits and letters).")}
         )
     with transaction.atomic():
-        report = Report.objects.select_for_update().get(pk=report.pk)
+        report = _lock_changeable(actor, report, Capability.REGISTER_REPORTS)
         before = {"status": report.status, "erdr_number": report.erdr_number}
         report.status = ReportStatus.REGISTERED
         report.erdr_number = erdr_number
@@ -163,11 +183,29 @@ def report_register(*, actor: Any, report: Report, erdr_number: str) -> Report:
     return report
 
 
-def report_change_status(*, actor: Any, report: Report, status: str, note: str = "") -> Report:
+# Taking a new (or clarified) report for review is the one status change a duty officer makes;
+# every other change of status is a decision about the case.
+REVIEWABLE_STATUSES = frozenset({ReportStatus.SUBMITTED, ReportStatus.NEEDS_CLARIFICATION})
+
+
+def status_change_capability(current: str, status: str) -> Capability:
+    """The capability moving a report from ``current`` to ``status`` needs."""
+    if status == ReportStatus.UNDER_REVIEW and current in REVIEWABLE_STATUSES:
+        return Capability.REVIEW_REPORTS
+    return Capability.CHANGE_REPORT_STATUS
+
+
+def report_change_status(*, actor: Actor, report: Report, status: str, note: str = "") -> Report:
+    """Move a report to another status (not registration: that is ``report_register``).
+
+    Taking a new report for review needs ``REVIEW_REPORTS``; any other change
+    ``CHANGE_REPORT_STATUS``.
+    """
     if status not in ReportStatus.values or status == ReportStatus.REGISTERED:
         raise ReportInvalid({"status": _("Pick a status; registration needs an ERDR number.")})
     with transaction.atomic():
-        report = Report.objects.select_for_update().get(pk=report.pk)
+        report = _lock_changeable(actor, report, Capability.CHANGE_REPORT_STATUS)
+        require_capability(actor, status_change_capability(report.status, status))
         before = {"status": report.status}
         report.status = status
         report.save(update_fields=["status", "updated_at"])

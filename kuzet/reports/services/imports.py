@@ -10,8 +10,11 @@ from django.utils import timezone
 from django_tasks import task
 from pydantic import ValidationError
 
-from kuzet.accounts.models import ApiClient
+from kuzet.accounts.models import ApiClient, Organisation
+from kuzet.audit.models import Outcome
 from kuzet.audit.services import SystemActor, audit_record
+from kuzet.core.actors import ActionDenied, Actor, actor_organisation, is_system, require_capability
+from kuzet.core.permissions import Capability
 from kuzet.reports.models import (
     ImportRowOutcome,
     ImportStatus,
@@ -27,9 +30,21 @@ CHUNK = 500
 
 
 def report_import_create(
-    *, actor: Any, organisation: Any, channel: str, rows: list[dict[str, Any]]
+    *, actor: Actor, organisation: Organisation, channel: str, rows: list[dict[str, Any]]
 ) -> ReportImport:
-    """Store an upload and queue it for the worker; answers at once with the import to poll."""
+    """Store an upload and queue it for the worker; answers at once with the import to poll.
+
+    Needs ``IMPORT_REPORTS``, for the actor's own organisation on the channel of its kind.
+    """
+    require_capability(actor, Capability.IMPORT_REPORTS)
+    acting = actor_organisation(actor)
+    if not is_system(actor) and (
+        acting is None or acting.pk != organisation.pk or channel != organisation.kind
+    ):
+        raise ActionDenied(
+            Capability.IMPORT_REPORTS,
+            "A partner imports reports only for its own organisation, on its own channel.",
+        )
     with transaction.atomic():
         report_import = ReportImport.objects.create(
             organisation=organisation,
@@ -51,12 +66,50 @@ def report_import_create(
     return report_import
 
 
+IMPORT_STOPPED_ERROR = (
+    "Not taken in: the token that uploaded this import was revoked, expired or lost the scope "
+    "reports:write before the row was reached. Upload the rows again with a valid token."
+)
+
+
+def _import_stop(report_import: ReportImport) -> None:
+    """End an import whose uploader may no longer submit: the rest of its rows are refused.
+
+    A token revoked because it leaked must not keep feeding reports in through a queued import.
+    """
+    with transaction.atomic():
+        remaining = ReportImportRow.objects.filter(report_import=report_import, outcome="")
+        count = remaining.update(outcome="invalid", errors={"token": IMPORT_STOPPED_ERROR})
+        ReportImport.objects.filter(pk=report_import.pk).update(
+            status=ImportStatus.DONE,
+            processed=F("processed") + count,
+            invalid=F("invalid") + count,
+            finished_at=timezone.now(),
+        )
+        audit_record(
+            actor=SystemActor("import"),
+            action=ReportAction.IMPORT_STOP,
+            outcome=Outcome.DENIED,
+            target=report_import,
+            purpose="the uploading token may no longer submit reports",
+            after={"refused_rows": count},
+        )
+
+
 def report_import_run_chunk(*, report_import: ReportImport) -> bool:
     """Take in the next chunk of unprocessed rows. Returns False when nothing is left.
 
     The chunk and its progress commit together: a worker killed between chunks loses nothing,
-    and a chunk is never half-applied.
+    and a chunk is never half-applied. Each chunk is taken in as the token that uploaded it,
+    which must still be allowed to submit; otherwise the rest of the import is refused.
     """
+    uploader = report_import.api_client
+    if uploader is not None:
+        uploader.refresh_from_db(fields=["revoked_at", "expires_at", "scopes"])
+        if not uploader.has_capability(Capability.SUBMIT_REPORTS):
+            _import_stop(report_import)
+            return False
+
     with transaction.atomic():
         rows = list(
             ReportImportRow.objects.select_for_update()

@@ -11,6 +11,7 @@ from django.db import connections
 from django.utils import timezone
 
 from kuzet.accounts.models import Organisation
+from kuzet.audit.services import SystemActor
 from kuzet.reports import services
 from kuzet.reports.models import Report, ReportSource
 
@@ -39,7 +40,7 @@ def test_one_new_transfer_reported_concurrently_makes_one_report(reference_data:
             start.wait(timeout=10)
             results.append(
                 services.report_submit(
-                    actor=None, channel="bank", data=data, source_organisation=bank
+                    actor=SystemActor("test"), channel="bank", data=data, source_organisation=bank
                 )
             )
         except BaseException as error:  # noqa: BLE001 — collected and asserted below

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from kuzet.accounts.models import Organisation
 from kuzet.audit.models import AuditEvent
+from kuzet.audit.services import SystemActor
 from kuzet.blocking import services as blocking_services
 from kuzet.blocking.models import HoldAlert, HoldAlertStatus, OutboxMessage, PartnerInboxItem
 from kuzet.reports import services
@@ -52,7 +53,7 @@ def test_acknowledging_stamps_the_alert_clock(submit):
     submit(to_account=KASPI_IBAN)
     blocking_services.outbox_deliver_due()
     item = PartnerInboxItem.objects.get()
-    blocking_services.inbox_acknowledge(actor=None, item=item)
+    blocking_services.inbox_acknowledge(actor=SystemActor("test"), item=item)
     alert = HoldAlert.objects.get()
     assert alert.status == HoldAlertStatus.ACKNOWLEDGED
     assert alert.acknowledged_at is not None

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from kuzet.accounts import services
 from kuzet.accounts.models import ApiClient, ApiScope, Organisation, User
 from kuzet.audit.services import SystemActor
+from kuzet.core.permissions import SCOPE_KINDS
 
 
 class Command(BaseCommand):
@@ -25,7 +26,10 @@ class Command(BaseCommand):
             "--scopes",
             required=True,
             metavar="SCOPE[,SCOPE]",
-            help="Comma-separated: " + ", ".join(scope.value for scope in ApiScope),
+            help="Comma-separated, among those the organisation's kind may hold: "
+            + "; ".join(
+                f"{scope.value} ({', '.join(sorted(SCOPE_KINDS[scope]))})" for scope in ApiScope
+            ),
         )
         create.add_argument("--name", default="partner system", help="What the client is.")
         create.add_argument("--days", type=int, default=90, help="Days until it expires (1-366).")

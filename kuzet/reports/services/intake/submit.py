@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kuzet.accounts.models import Organisation, Region
+from kuzet.core.actors import Actor
 from kuzet.reports.models import Report, ReportSource
 from kuzet.reports.services.intake.decide import decide
 from kuzet.reports.services.intake.inputs import (
@@ -19,6 +19,7 @@ from kuzet.reports.services.intake.inputs import (
     SubmittedReport,
 )
 from kuzet.reports.services.intake.lookups import lookups_load
+from kuzet.reports.services.intake.rights import intake_require_rights
 from kuzet.reports.services.intake.triage import fingerprint
 from kuzet.reports.services.intake.validation import Validated, ValidRow, validate
 from kuzet.reports.services.intake.write import decisions_write
@@ -26,7 +27,7 @@ from kuzet.reports.services.intake.write import decisions_write
 
 def report_submit(
     *,
-    actor: Any,
+    actor: Actor | None,
     channel: str,
     data: ReportInput,
     source_organisation: Organisation | None = None,
@@ -56,9 +57,13 @@ def report_submit(
 
 
 def report_submit_many(
-    *, actor: Any, items: list[IntakeItem], client_address: str | None = None
+    *, actor: Actor | None, items: list[IntakeItem], client_address: str | None = None
 ) -> list[SubmittedReport | ReportInvalid]:
-    """Take a batch of reports: each result is a ``SubmittedReport`` or its ``ReportInvalid``."""
+    """Take a batch of reports: each result is a ``SubmittedReport`` or its ``ReportInvalid``.
+
+    Raises ``ActionDenied`` when ``actor`` may not submit on an item's channel.
+    """
+    intake_require_rights(actor, items)
     regions = {region.iso_code: region for region in Region.objects.all()}
     now = timezone.now()
     checked: list[Validated | ReportInvalid] = []
@@ -84,7 +89,7 @@ def report_submit_many(
 
 
 def _batch_submit(
-    actor: Any,
+    actor: Actor | None,
     items: list[IntakeItem],
     checked: list[Validated | ReportInvalid],
     client_address: str | None,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from django.conf import settings
 
 from kuzet import indicators
 from kuzet.audit.services import PendingEntry, audit_record_many
 from kuzet.blocking import services as blocking_services
+from kuzet.core.actors import Actor
 from kuzet.core.bulk import bulk_insert
 from kuzet.reports.models import (
     Channel,
@@ -36,7 +36,7 @@ def decisions_write(
     decisions: Sequence[Decision],
     lookups: Lookups,
     *,
-    actor: Any,
+    actor: Actor | None,
     client_address: str | None,
 ) -> dict[int, SubmittedReport]:
     """Write every decision of a batch; return each row's outcome by its index in the batch."""
@@ -47,7 +47,9 @@ def decisions_write(
 
 
 class _Writer:
-    def __init__(self, lookups: Lookups, *, actor: Any, client_address: str | None) -> None:
+    def __init__(
+        self, lookups: Lookups, *, actor: Actor | None, client_address: str | None
+    ) -> None:
         self.lookups = lookups
         self.actor = actor
         self.client_address = client_address
