@@ -132,6 +132,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads a body: refuses oversized bodies and unreadable form uploads.
+    "kuzet.core.limits.RequestLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -256,8 +258,27 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Request limits (security.md E5/E7): bodies over 10 MB and forms with many fields are refused.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Request limits (security.md E5/E7). The largest body each path takes, by path prefix (the
+# longest prefix wins), refused with 413 from its Content-Length before a byte is read
+# (kuzet.core.limits). Sized for what each path advertises:
+# - an import of 50,000 rows: partners' rows average 1.2 KB and reach 2.5 KB as JSON (the medium
+#   simulated world, non-ASCII escaped), so 128 MB;
+# - a bulk call of 1,000 rows, or a CSV file of up to 20 MB: 24 MB;
+# - any other API call (one report of at most 20,000 characters of narrative): 1 MB;
+# - the report forms with up to 5 attachments of 10 MB each: 51 MB;
+# - every other page: 1 MB.
+MEGABYTE = 1024 * 1024
+REQUEST_BODY_LIMITS = {
+    "/api/v1/reports/imports": env_int("KUZET_IMPORT_BODY_MAX_BYTES", 128 * MEGABYTE),
+    "/api/v1/reports/bulk": env_int("KUZET_BULK_BODY_MAX_BYTES", 24 * MEGABYTE),
+    "/api/": env_int("KUZET_API_BODY_MAX_BYTES", MEGABYTE),
+    "/report/": env_int("KUZET_FORM_BODY_MAX_BYTES", 51 * MEGABYTE),
+    "/reports/": env_int("KUZET_FORM_BODY_MAX_BYTES", 51 * MEGABYTE),
+    "": env_int("KUZET_REQUEST_BODY_MAX_BYTES", MEGABYTE),
+}
+# Django's own check of a body read into memory: the middleware has already applied the path's
+# limit, so this only has to let the largest of them through.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(REQUEST_BODY_LIMITS.values())
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
