@@ -8,6 +8,8 @@ Every request passes ``RequestLimitMiddleware`` first (it heads ``MIDDLEWARE``).
   over as a terminated stream) grows over the limit: it is read into a spooled file and reading
   stops one piece past the limit. A body within the limit is then handed to Django with its
   length, so chunked requests work like the others;
+- **400** for a path or query string with a control character (a ``%00`` in an organisation
+  code reached PostgreSQL, which cannot hold a NUL, as a 500);
 - **400** for a form upload that cannot be parsed (``multipart/form-data`` without a boundary, a
   malformed part, too many fields or files). The form is parsed here, in one place, because
   otherwise the first code to touch ``request.POST`` (the CSRF check, an API endpoint) would turn
@@ -32,6 +34,8 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from kuzet.core.text import url_has_control_character
+
 READ_PIECE = 64 * 1024
 SPOOL_IN_MEMORY = 1024 * 1024
 METHODS_WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -55,6 +59,10 @@ class RequestLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if url_has_control_character(request.path, request.META.get("QUERY_STRING", "")):
+            return self._refuse(
+                request, 400, _("The address contains a control character (such as NUL).")
+            )
         limit = body_limit_for(request.path)
         declared = request.META.get("CONTENT_LENGTH") or ""
         if declared:
