@@ -321,6 +321,12 @@ REGISTRATION_THRESHOLD_KZT = env_int("KUZET_REGISTRATION_THRESHOLD_MCI", 100) * 
 # Public reports naming one identifier within 24 hours before new ones stop sending holds.
 COORDINATED_NAMING_THRESHOLD = env_int("KUZET_COORDINATED_NAMING_THRESHOLD", 10)
 
+# Partner imports (kuzet.reports.services.imports): at most this many imports queued or running
+# per partner, and this many rows per partner in any 24 hours; past either, a 429 with
+# Retry-After. 200,000 rows a day is four full imports of 50,000.
+IMPORTS_IN_PROGRESS_PER_PARTNER = env_int("KUZET_IMPORTS_IN_PROGRESS_PER_PARTNER", 2)
+IMPORT_ROWS_PER_PARTNER_PER_DAY = env_int("KUZET_IMPORT_ROWS_PER_PARTNER_PER_DAY", 200_000)
+
 # Background work: django-tasks with its database backend (no broker to run on a laptop).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -333,8 +339,18 @@ if NOTIFICATION_BACKEND not in {"console", "file"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No secrets or personal data in the log: tracking secrets and query strings are cut from
+    # messages, and tracebacks name exception types without their messages (kuzet.core.logs).
+    "filters": {"redact": {"()": "kuzet.core.logs.RedactingFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "kuzet.core.logs.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": env_string("KUZET_LOG_LEVEL", "INFO")},
     "loggers": {
         # Request lines can carry query strings; personal data must not reach the log.
