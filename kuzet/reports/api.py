@@ -356,15 +356,23 @@ class ImportRowOut(Schema):
     response={202: ImportOut},
     summary="Upload up to 50,000 reports; a worker takes them in, poll the import for progress",
 )
-def import_create(request: HttpRequest, payload: ImportIn) -> Status[Any]:
+def import_create(request: HttpRequest, payload: ImportIn) -> JsonResponse:
     client = require_scope(request, ApiScope.REPORTS_WRITE)
-    report_import = services.report_import_create(
-        actor=client,
-        organisation=client.organisation,
-        channel=_channel(client),
-        rows=payload.reports,
-    )
-    return Status(202, report_import)
+    channel = _channel(client)
+
+    def handler() -> tuple[int, dict[str, Any]]:
+        report_import = services.report_import_create(
+            actor=client, organisation=client.organisation, channel=channel, rows=payload.reports
+        )
+        return 202, ImportOut.model_validate(report_import).model_dump(mode="json")
+
+    try:
+        status, body = _idempotent(request, client, "reports.imports", handler)
+    except services.ImportQuotaExceeded as exceeded:
+        response = JsonResponse({"detail": exceeded.message}, status=429)
+        response["Retry-After"] = str(exceeded.retry_after)
+        return response
+    return JsonResponse(body, status=status)
 
 
 @router.get("/reports/imports/{import_id}", response=ImportOut, summary="An import's progress")

@@ -8,6 +8,14 @@ from kuzet.reports.services import imports
 
 
 @task()
-def import_run(import_id: int) -> int:
-    """Take in a queued import; returns how many rows it processed."""
-    return imports.report_import_run(import_id=import_id).processed
+def import_work() -> int:
+    """Take chunks of waiting imports, one at a time and fairly across partners, until none wait.
+
+    Every new import enqueues this task; a run that finds the work already taken by another ends
+    at once. Each chunk is chosen afresh, so an import created while this runs is served next
+    if its partner has waited longest. Returns how many chunks this run took.
+    """
+    chunks = 0
+    while imports.report_import_work_next() is not None:
+        chunks += 1
+    return chunks
