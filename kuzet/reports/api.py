@@ -22,6 +22,7 @@ from kuzet.accounts.models import ApiClient, ApiScope
 from kuzet.audit.services import client_address_of
 from kuzet.blocking import services as blocking_services
 from kuzet.blocking.models import PartnerInboxItem
+from kuzet.core.api_errors import error_responses
 from kuzet.core.pagination import BoundedPagination
 from kuzet.reports import services
 from kuzet.reports.models import Report, ReportImport
@@ -63,11 +64,6 @@ class BulkOut(Schema):
     merged: int
     invalid: int
     results: list[RowResult]
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, str] | None = None
 
 
 def _report_out(
@@ -127,8 +123,12 @@ def _idempotent(
 
 @router.post(
     "/reports",
-    response={201: ReportOut, 200: ReportOut, 422: ErrorOut},
+    response={201: ReportOut, 200: ReportOut, **error_responses(403, 409)},
     summary="Submit one report (Idempotency-Key honoured)",
+    description="201 with the new report; 200 with the report already made when your "
+    "`external_reference` was sent before (or the transfer was already reported, then "
+    "`is_duplicate` is true). A transfer younger than the golden hour sends the receiving bank "
+    "a hold alert at once. Only banks, telecom operators and platforms submit (403 otherwise).",
 )
 def report_create(request: HttpRequest, payload: ReportIn) -> Status[Any]:
     client = require_scope(request, ApiScope.REPORTS_WRITE)
@@ -208,8 +208,11 @@ def _bulk(request: HttpRequest, client: ApiClient, rows: list[dict[str, Any]]) -
 
 @router.post(
     "/reports/bulk",
-    response={200: BulkOut},
+    response={200: BulkOut, **error_responses(403, 409)},
     summary=f"Submit up to {MAXIMUM_BULK_ROWS} reports; each row succeeds or fails alone",
+    description="Rows are validated one by one: an invalid row is answered `invalid` with its "
+    "fields in `errors` and the other rows go in. Rows are the bodies of `POST /reports`; "
+    "unknown fields are refused. More than 1,000 rows is a 422 for the whole call.",
 )
 def report_bulk(request: HttpRequest, payload: BulkIn) -> JsonResponse:
     client = require_scope(request, ApiScope.REPORTS_WRITE)
@@ -280,11 +283,13 @@ def _row_from_csv(record: dict[str, str]) -> dict[str, Any]:
 
 @router.post(
     "/reports/bulk.csv",
-    response={200: BulkOut, 400: ErrorOut},
+    response={200: BulkOut, **error_responses(403, 409)},
     summary="Submit reports as a CSV file (UTF-8, header row; columns listed in the description)",
     description="Columns: "
     + ", ".join(CSV_COLUMNS)
-    + ". suspect_identifiers are separated by ';'.",
+    + ". suspect_identifiers are separated by ';'. One line is one report with at most one "
+    "transfer. At most 1,000 rows and 20 MB, UTF-8 (400 otherwise); rows succeed or fail "
+    "alone, as in the JSON bulk call.",
 )
 def report_bulk_csv(request: HttpRequest, file: File[UploadedFile]) -> Status[Any] | JsonResponse:
     client = require_scope(request, ApiScope.REPORTS_WRITE)
@@ -353,8 +358,12 @@ class ImportRowOut(Schema):
 
 @router.post(
     "/reports/imports",
-    response={202: ImportOut},
+    response={202: ImportOut, **error_responses(403, 409, 429)},
     summary="Upload up to 50,000 reports; a worker takes them in, poll the import for progress",
+    description="Quotas per organisation: at most 2 imports queued or running, and 200,000 "
+    "rows in any 24 hours (deployment settings); past either, 429 with `Retry-After`. The "
+    "worker takes 500 rows at a time, round-robin across organisations. Rows are validated "
+    "when taken in: see their outcomes under `/rows`.",
 )
 def import_create(request: HttpRequest, payload: ImportIn) -> JsonResponse:
     client = require_scope(request, ApiScope.REPORTS_WRITE)
@@ -375,7 +384,11 @@ def import_create(request: HttpRequest, payload: ImportIn) -> JsonResponse:
     return JsonResponse(body, status=status)
 
 
-@router.get("/reports/imports/{import_id}", response=ImportOut, summary="An import's progress")
+@router.get(
+    "/reports/imports/{import_id}",
+    response={200: ImportOut, **error_responses(403, 404)},
+    summary="An import's progress",
+)
 def import_detail(request: HttpRequest, import_id: uuid.UUID) -> ReportImport:
     client = require_scope(request, ApiScope.REPORTS_WRITE)
     return get_visible_or_404(
@@ -390,7 +403,7 @@ class ImportRowsOut(Schema):
 
 @router.get(
     "/reports/imports/{import_id}/rows",
-    response=ImportRowsOut,
+    response={200: ImportRowsOut, **error_responses(403, 404)},
     summary="Per-row results of an import (filter by outcome: created, merged, invalid)",
 )
 def import_rows(
@@ -411,7 +424,11 @@ def import_rows(
     return {"items": list(rows[offset : offset + limit]), "count": rows.count()}
 
 
-@router.get("/reports/{public_id}", response=ReportOut, summary="A report you submitted")
+@router.get(
+    "/reports/{public_id}",
+    response={200: ReportOut, **error_responses(403, 404)},
+    summary="A report you submitted",
+)
 def report_detail(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     client = require_scope(request, ApiScope.REPORTS_READ)
     report = get_visible_or_404(
@@ -433,7 +450,7 @@ class InboxItemOut(Schema):
 
 @router.get(
     "/inbox",
-    response=list[InboxItemOut],
+    response={200: list[InboxItemOut], **error_responses(403)},
     summary="Messages for your organisation (hold alerts first), newest first",
     tags=["inbox"],
 )
@@ -448,7 +465,7 @@ def inbox_list(request: HttpRequest, unacknowledged: bool = False) -> Any:
 
 @router.post(
     "/inbox/{message_id}/ack",
-    response=InboxItemOut,
+    response={200: InboxItemOut, **error_responses(403, 404)},
     summary="Confirm you have received a message (starts the clock of a hold)",
     tags=["inbox"],
 )
