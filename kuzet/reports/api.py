@@ -108,14 +108,27 @@ def _submit_one(request: HttpRequest, client: ApiClient, report_in: ReportIn) ->
 
 
 def _idempotent(
-    request: HttpRequest, client: ApiClient, endpoint: str, handler: Any
+    request: HttpRequest,
+    client: ApiClient,
+    endpoint: str,
+    handler: Any,
+    body: bytes | None = None,
 ) -> tuple[int, dict[str, Any]]:
+    """Run ``handler`` under the request's Idempotency-Key, if it has one.
+
+    ``body`` is what identifies the request when it is not ``request.body``: a form upload's
+    raw body cannot be read again once its files were parsed, so the CSV call passes the file.
+    """
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return handler()  # type: ignore[no-any-return]
     try:
         return accounts_services.idempotent_call(
-            api_client=client, endpoint=endpoint, key=key, body=request.body, handler=handler
+            api_client=client,
+            endpoint=endpoint,
+            key=key,
+            body=request.body if body is None else body,
+            handler=handler,
         )
     except accounts_services.IdempotencyConflict as conflict:
         raise HttpError(conflict.status, conflict.message) from conflict
@@ -323,7 +336,7 @@ def report_bulk_csv(request: HttpRequest, file: File[UploadedFile]) -> Status[An
     if len(rows) > MAXIMUM_BULK_ROWS:
         return Status(400, {"detail": f"At most {MAXIMUM_BULK_ROWS} rows per file; split it."})
     status, body = _idempotent(
-        request, client, "reports.bulk_csv", lambda: (200, _bulk(request, client, rows))
+        request, client, "reports.bulk_csv", lambda: (200, _bulk(request, client, rows)), raw
     )
     return JsonResponse(body, status=status)
 

@@ -79,6 +79,24 @@ def test_a_nul_in_a_bulk_csv_row_is_reported_for_that_row(client: Any, api_token
     assert [row["outcome"] for row in response.json()["results"]] == ["created", "invalid"]
 
 
+def test_a_csv_bulk_call_honours_its_idempotency_key(client: Any, api_token: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: PLC0415
+
+    token = api_token("HALYK", scopes=WRITE)
+    content = "external_reference,narrative,region\nCSV-1,Первый,KZ-75\n".encode()
+    answers = [
+        client.post(
+            "/api/v1/reports/bulk.csv",
+            {"file": SimpleUploadedFile("rows.csv", content, "text/csv")},
+            **bearer(token, HTTP_IDEMPOTENCY_KEY="csv-1"),
+        )
+        for _ in range(2)
+    ]
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert answers[0].json() == answers[1].json()
+    assert Report.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     "path", ["/api/v1/organisations/KAS%00PI", "/api/v1/organisations?limit=5%00", "/report/%01/"]
 )
