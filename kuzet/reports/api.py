@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest, JsonResponse
-from ninja import File, Query, Router, Schema, Status
+from ninja import File, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -32,6 +32,11 @@ router = Router(tags=["reports"])
 
 MAXIMUM_BULK_ROWS = 1000
 CHANNEL_BY_KIND = {"bank": "bank", "telecom": "telecom", "platform": "platform"}
+IDEMPOTENCY_KEY_DESCRIPTION = (
+    "1-255 printable ASCII characters, kept 24 hours: the same key with the same body replays "
+    "the stored answer; with another body, or while the first request runs, 409. Answers in "
+    "the 4xx range are not stored, so a corrected request may reuse its key."
+)
 
 
 class ReportOut(Schema):
@@ -143,7 +148,13 @@ def _idempotent(
     "`is_duplicate` is true). A transfer younger than the golden hour sends the receiving bank "
     "a hold alert at once. Only banks, telecom operators and platforms submit (403 otherwise).",
 )
-def report_create(request: HttpRequest, payload: ReportIn) -> Status[Any]:
+def report_create(
+    request: HttpRequest,
+    payload: ReportIn,
+    idempotency_key: str | None = Header(  # type: ignore[type-arg]
+        None, alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DESCRIPTION
+    ),
+) -> Status[Any]:
     client = require_scope(request, ApiScope.REPORTS_WRITE)
 
     def handler() -> tuple[int, dict[str, Any]]:
@@ -227,7 +238,13 @@ def _bulk(request: HttpRequest, client: ApiClient, rows: list[dict[str, Any]]) -
     "fields in `errors` and the other rows go in. Rows are the bodies of `POST /reports`; "
     "unknown fields are refused. More than 1,000 rows is a 422 for the whole call.",
 )
-def report_bulk(request: HttpRequest, payload: BulkIn) -> JsonResponse:
+def report_bulk(
+    request: HttpRequest,
+    payload: BulkIn,
+    idempotency_key: str | None = Header(  # type: ignore[type-arg]
+        None, alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DESCRIPTION
+    ),
+) -> JsonResponse:
     client = require_scope(request, ApiScope.REPORTS_WRITE)
     status, body = _idempotent(
         request, client, "reports.bulk", lambda: (200, _bulk(request, client, payload.reports))
@@ -304,7 +321,13 @@ def _row_from_csv(record: dict[str, str]) -> dict[str, Any]:
     "transfer. At most 1,000 rows and 20 MB, UTF-8 (400 otherwise); rows succeed or fail "
     "alone, as in the JSON bulk call.",
 )
-def report_bulk_csv(request: HttpRequest, file: File[UploadedFile]) -> Status[Any] | JsonResponse:
+def report_bulk_csv(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    idempotency_key: str | None = Header(  # type: ignore[type-arg]
+        None, alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DESCRIPTION
+    ),
+) -> Status[Any] | JsonResponse:
     client = require_scope(request, ApiScope.REPORTS_WRITE)
     raw = file.read(20 * 1024 * 1024 + 1)
     if len(raw) > 20 * 1024 * 1024:
@@ -378,7 +401,13 @@ class ImportRowOut(Schema):
     "worker takes 500 rows at a time, round-robin across organisations. Rows are validated "
     "when taken in: see their outcomes under `/rows`.",
 )
-def import_create(request: HttpRequest, payload: ImportIn) -> JsonResponse:
+def import_create(
+    request: HttpRequest,
+    payload: ImportIn,
+    idempotency_key: str | None = Header(  # type: ignore[type-arg]
+        None, alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DESCRIPTION
+    ),
+) -> JsonResponse:
     client = require_scope(request, ApiScope.REPORTS_WRITE)
     channel = _channel(client)
 
