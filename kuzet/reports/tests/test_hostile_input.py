@@ -145,3 +145,30 @@ def test_a_failing_tracking_page_logs_neither_the_secret_nor_personal_data(
     assert "TopSecretTrackingValue" not in written
     assert email not in written
     assert "77011234567" not in written
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("reporter_name", "Асем\x1b[2J"),
+        ("transfers-0-to_account", "KZ86125KZT5004100100\x7f"),
+        ("narrative", "Позвонили\x00 из банка."),
+    ],
+)
+def test_the_public_form_refuses_control_characters_on_the_field(
+    client: Any, reference_data: None, field: str, value: str
+) -> None:
+    from kuzet.reports.tests.test_views import form_data  # noqa: PLC0415
+
+    response = client.post("/report/", form_data(client, **{field: value}))
+    assert response.status_code == 400
+    assert Report.objects.count() == 0
+
+
+def test_the_public_form_keeps_line_breaks_in_the_narrative(
+    client: Any, reference_data: None
+) -> None:
+    from kuzet.reports.tests.test_views import form_data  # noqa: PLC0415
+
+    data = form_data(client, narrative="Позвонили из банка.\r\nСказали перевести деньги.")
+    assert client.post("/report/", data).status_code == 302
