@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from kuzet.core.logs import RedactingFormatter
 from kuzet.reports import views
 from kuzet.reports.models import Report
 from kuzet.reports.tests.test_api import WRITE, a_report, bearer, post
@@ -115,11 +114,7 @@ def test_an_odd_tracking_number_is_a_404(client: Any, number: str) -> None:
 @pytest.fixture
 def server_log() -> Any:
     """What the configured console handler writes, captured."""
-    handler = next(
-        handler
-        for handler in logging.getLogger().handlers
-        if isinstance(handler.formatter, RedactingFormatter)
-    )
+    handler = next(handler for handler in logging.getLogger().handlers if handler.name == "console")
     assert isinstance(handler, logging.StreamHandler)
     captured = io.StringIO()
     previous = handler.setStream(captured)
