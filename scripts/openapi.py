@@ -8,7 +8,11 @@ import os
 import sys
 from pathlib import Path
 
-CONTRACT = Path(__file__).resolve().parent.parent / "docs" / "api" / "openapi.json"
+ROOT = Path(__file__).resolve().parent.parent
+CONTRACT = ROOT / "docs" / "api" / "openapi.json"
+# The checkout this script belongs to, not wherever the virtualenv's editable install points
+# (a git worktree sharing another checkout's .venv would otherwise check that checkout's API).
+sys.path.insert(0, str(ROOT))
 
 
 def current_schema() -> str:
