@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from kuzet.accounts import api as accounts_api
@@ -22,6 +22,7 @@ from kuzet.accounts.access import staff_login_required
 from kuzet.accounts.models import ApiClient, TokenRefusal
 from kuzet.audit.services import FAILURE_ENTRIES_PER_MINUTE, client_address_of
 from kuzet.core.actors import ActionDenied
+from kuzet.core.api_errors import ERROR_DESCRIPTIONS
 from kuzet.reports import api as reports_api
 
 logger = logging.getLogger("kuzet.api")
@@ -86,7 +87,15 @@ api = NinjaAPI(
         "The API of the Department for Countering Cybercrime for banks, telecom operators, "
         "platforms and foreign partners. Every call needs a partner token; a token reads only "
         "what its own organisation submitted or was sent. Personal data is masked unless your "
-        "scope says otherwise." + AUDIT_DESCRIPTION
+        "scope says otherwise.\n\n"
+        'Every error answers JSON `{"detail": …, "errors": {field: message} or null, '
+        '"code": … or null}`:\n\n'
+        + "\n".join(f"- **{status}**: {text}" for status, text in ERROR_DESCRIPTIONS.items())
+        + "\n\nText fields take no control characters (NUL and the like); a narrative keeps "
+        "its line breaks. Bodies are limited per endpoint (1 MB; 24 MB for bulk calls; 128 MB "
+        "for imports) and refused from their Content-Length. Writes honour `Idempotency-Key` "
+        "(1-255 printable ASCII characters) for 24 hours: the same key and body replay the "
+        "stored answer, another body gets 409; 4xx answers are not stored." + AUDIT_DESCRIPTION
     ),
     auth=PartnerToken(),
     docs_decorator=staff_login_required,
@@ -118,6 +127,23 @@ def action_denied(request: HttpRequest, error: ActionDenied) -> HttpResponse:
         )
     return api.create_response(
         request, {"detail": error.message, "code": "permission_denied"}, status=403
+    )
+
+
+@api.exception_handler(ValidationError)
+def validation_failed(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """422 in the one error shape: each field at fault with its message."""
+    errors: dict[str, str] = {}
+    for detail in error.errors:
+        # ninja locates body fields under ("body", <parameter name>); partners know the field.
+        location = [str(part) for part in detail.get("loc", ())]
+        if location[:1] == ["body"]:
+            location = location[2:]
+        errors[".".join(location) or "body"] = str(detail.get("msg", "invalid"))
+    return api.create_response(
+        request,
+        {"detail": "The request has errors; fix the fields named.", "errors": errors},
+        status=422,
     )
 
 

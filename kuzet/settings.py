@@ -132,6 +132,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads a body: refuses oversized bodies and unreadable form uploads.
+    "kuzet.core.limits.RequestLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -257,8 +259,27 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Request limits (security.md E5/E7): bodies over 10 MB and forms with many fields are refused.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Request limits (security.md E5/E7). The largest body each path takes, by path prefix (the
+# longest prefix wins), refused with 413 from its Content-Length before a byte is read
+# (kuzet.core.limits). Sized for what each path advertises:
+# - an import of 50,000 rows: partners' rows average 1.2 KB and reach 2.5 KB as JSON (the medium
+#   simulated world, non-ASCII escaped), so 128 MB;
+# - a bulk call of 1,000 rows, or a CSV file of up to 20 MB: 24 MB;
+# - any other API call (one report of at most 20,000 characters of narrative): 1 MB;
+# - the report forms with up to 5 attachments of 10 MB each: 51 MB;
+# - every other page: 1 MB.
+MEGABYTE = 1024 * 1024
+REQUEST_BODY_LIMITS = {
+    "/api/v1/reports/imports": env_int("KUZET_IMPORT_BODY_MAX_BYTES", 128 * MEGABYTE),
+    "/api/v1/reports/bulk": env_int("KUZET_BULK_BODY_MAX_BYTES", 24 * MEGABYTE),
+    "/api/": env_int("KUZET_API_BODY_MAX_BYTES", MEGABYTE),
+    "/report/": env_int("KUZET_FORM_BODY_MAX_BYTES", 51 * MEGABYTE),
+    "/reports/": env_int("KUZET_FORM_BODY_MAX_BYTES", 51 * MEGABYTE),
+    "": env_int("KUZET_REQUEST_BODY_MAX_BYTES", MEGABYTE),
+}
+# Django's own check of a body read into memory: the middleware has already applied the path's
+# limit, so this only has to let the largest of them through.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(REQUEST_BODY_LIMITS.values())
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
@@ -301,6 +322,12 @@ REGISTRATION_THRESHOLD_KZT = env_int("KUZET_REGISTRATION_THRESHOLD_MCI", 100) * 
 # Public reports naming one identifier within 24 hours before new ones stop sending holds.
 COORDINATED_NAMING_THRESHOLD = env_int("KUZET_COORDINATED_NAMING_THRESHOLD", 10)
 
+# Partner imports (kuzet.reports.services.imports): at most this many imports queued or running
+# per partner, and this many rows per partner in any 24 hours; past either, a 429 with
+# Retry-After. 200,000 rows a day is four full imports of 50,000.
+IMPORTS_IN_PROGRESS_PER_PARTNER = env_int("KUZET_IMPORTS_IN_PROGRESS_PER_PARTNER", 2)
+IMPORT_ROWS_PER_PARTNER_PER_DAY = env_int("KUZET_IMPORT_ROWS_PER_PARTNER_PER_DAY", 200_000)
+
 # Background work: django-tasks with its database backend (no broker to run on a laptop).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -313,8 +340,18 @@ if NOTIFICATION_BACKEND not in {"console", "file"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No secrets or personal data in the log: tracking secrets and query strings are cut from
+    # messages, and tracebacks name exception types without their messages (kuzet.core.logs).
+    "filters": {"redact": {"()": "kuzet.core.logs.RedactingFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "kuzet.core.logs.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": env_string("KUZET_LOG_LEVEL", "INFO")},
     "loggers": {
         # Request lines can carry query strings; personal data must not reach the log.

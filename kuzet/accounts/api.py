@@ -13,6 +13,7 @@ from kuzet.accounts import services
 from kuzet.accounts.access import get_visible_or_404
 from kuzet.accounts.models import ApiClient, ApiScope, Organisation
 from kuzet.audit.services import client_address_of
+from kuzet.core.api_errors import error_responses
 from kuzet.core.pagination import BoundedPagination
 
 router = Router(tags=["accounts"])
@@ -56,7 +57,11 @@ class MeOut(Schema):
     expires_at: datetime
 
 
-@router.get("/me", response=MeOut, summary="The calling client, its organisation and scopes")
+@router.get(
+    "/me",
+    response={200: MeOut, **error_responses(403)},
+    summary="The calling client, its organisation and scopes",
+)
 def me(request: HttpRequest) -> dict[str, object]:
     client = require_scope(request, ApiScope.PROFILE_READ)
     return {
@@ -69,7 +74,7 @@ def me(request: HttpRequest) -> dict[str, object]:
 
 @router.get(
     "/organisations",
-    response=list[OrganisationOut],
+    response={200: list[OrganisationOut], **error_responses(403)},
     summary="Organisations visible to the caller (itself and the Department)",
 )
 @paginate(BoundedPagination)
@@ -78,7 +83,11 @@ def organisation_list(request: HttpRequest) -> object:
     return Organisation.objects.visible_to(client).select_related("region").order_by("code")
 
 
-@router.get("/organisations/{code}", response=OrganisationOut, summary="One visible organisation")
+@router.get(
+    "/organisations/{code}",
+    response={200: OrganisationOut, **error_responses(403, 404)},
+    summary="One visible organisation",
+)
 def organisation_detail(request: HttpRequest, code: str) -> Organisation:
     client = require_scope(request, ApiScope.ORGANISATIONS_READ)
     return get_visible_or_404(

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest, JsonResponse
-from ninja import File, Query, Router, Schema, Status
+from ninja import File, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field, ValidationError
@@ -21,6 +21,7 @@ from kuzet.accounts.models import ApiClient, ApiScope, OrganisationKind
 from kuzet.audit.services import audit_read, audit_read_many, client_address_of
 from kuzet.blocking import services as blocking_services
 from kuzet.blocking.models import PartnerInboxItem
+from kuzet.core.api_errors import error_responses
 from kuzet.core.pagination import MAXIMUM_PAGE_SIZE
 from kuzet.reports import services
 from kuzet.reports.models import Channel, ImportRowOutcome, Report, ReportImport
@@ -38,6 +39,11 @@ CHANNEL_BY_KIND: dict[str, Channel] = {
 REPORT_READ_PURPOSE = "partner: status of a report it submitted"
 IMPORT_ROWS_READ_PURPOSE = "partner: results of its own import"
 INBOX_READ_PURPOSE = "partner inbox: requests addressed to the organisation"
+IDEMPOTENCY_KEY_DESCRIPTION = (
+    "1-255 printable ASCII characters, kept 24 hours: the same key with the same body replays "
+    "the stored answer; with another body, or while the first request runs, 409. Answers in "
+    "the 4xx range are not stored, so a corrected request may reuse its key."
+)
 
 
 class ReportOut(Schema):
@@ -70,11 +76,6 @@ class BulkOut(Schema):
     merged: int
     invalid: int
     results: list[RowResult]
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, str] | None = None
 
 
 def _report_out(
@@ -119,14 +120,27 @@ def _submit_one(request: HttpRequest, client: ApiClient, report_in: ReportIn) ->
 
 
 def _idempotent(
-    request: HttpRequest, client: ApiClient, endpoint: str, handler: Any
+    request: HttpRequest,
+    client: ApiClient,
+    endpoint: str,
+    handler: Any,
+    body: bytes | None = None,
 ) -> tuple[int, dict[str, Any]]:
+    """Run ``handler`` under the request's Idempotency-Key, if it has one.
+
+    ``body`` is what identifies the request when it is not ``request.body``: a form upload's
+    raw body cannot be read again once its files were parsed, so the CSV call passes the file.
+    """
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return handler()  # type: ignore[no-any-return]
     try:
         return accounts_services.idempotent_call(
-            api_client=client, endpoint=endpoint, key=key, body=request.body, handler=handler
+            api_client=client,
+            endpoint=endpoint,
+            key=key,
+            body=request.body if body is None else body,
+            handler=handler,
         )
     except accounts_services.IdempotencyConflict as conflict:
         raise HttpError(conflict.status, conflict.message) from conflict
@@ -134,10 +148,20 @@ def _idempotent(
 
 @router.post(
     "/reports",
-    response={201: ReportOut, 200: ReportOut, 422: ErrorOut},
+    response={201: ReportOut, 200: ReportOut, **error_responses(403, 409)},
     summary="Submit one report (Idempotency-Key honoured)",
+    description="201 with the new report; 200 with the report already made when your "
+    "`external_reference` was sent before (or the transfer was already reported, then "
+    "`is_duplicate` is true). A transfer younger than the golden hour sends the receiving bank "
+    "a hold alert at once. Only banks, telecom operators and platforms submit (403 otherwise).",
 )
-def report_create(request: HttpRequest, payload: ReportIn) -> Status[Any]:
+def report_create(
+    request: HttpRequest,
+    payload: ReportIn,
+    idempotency_key: str | None = Header(  # type: ignore[type-arg]
+        None, alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DESCRIPTION
+    ),
+) -> Status[Any]:
     client = require_scope(request, ApiScope.REPORTS_WRITE)
 
     def handler() -> tuple[int, dict[str, Any]]:
@@ -224,10 +248,19 @@ def _bulk(request: HttpRequest, client: ApiClient, rows: list[dict[str, Any]]) -
 
 @router.post(
     "/reports/bulk",
-    response={200: BulkOut},
+    response={200: BulkOut, **error_responses(403, 409)},
     summary=f"Submit up to {MAXIMUM_BULK_ROWS} reports; each row succeeds or fails alone",
+    description="Rows are validated one by one: an invalid row is answered `invalid` with its "
+    "fields in `errors` and the other rows go in. Rows are the bodies of `POST /reports`; "
+    "unknown fields are refused. More than 1,000 rows is a 422 for the whole call.",
 )
-def report_bulk(request: HttpRequest, payload: BulkIn) -> JsonResponse:
+def report_bulk(
+    request: HttpRequest,
+    payload: BulkIn,
+    idempotency_key: str | None = Header(  # type: ignore[type-arg]
+        None, alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DESCRIPTION
+    ),
+) -> JsonResponse:
     client = require_scope(request, ApiScope.REPORTS_WRITE)
     status, body = _idempotent(
         request, client, "reports.bulk", lambda: (200, _bulk(request, client, payload.reports))
@@ -296,13 +329,21 @@ def _row_from_csv(record: dict[str, str]) -> dict[str, Any]:
 
 @router.post(
     "/reports/bulk.csv",
-    response={200: BulkOut, 400: ErrorOut},
+    response={200: BulkOut, **error_responses(403, 409)},
     summary="Submit reports as a CSV file (UTF-8, header row; columns listed in the description)",
     description="Columns: "
     + ", ".join(CSV_COLUMNS)
-    + ". suspect_identifiers are separated by ';'.",
+    + ". suspect_identifiers are separated by ';'. One line is one report with at most one "
+    "transfer. At most 1,000 rows and 20 MB, UTF-8 (400 otherwise); rows succeed or fail "
+    "alone, as in the JSON bulk call.",
 )
-def report_bulk_csv(request: HttpRequest, file: File[UploadedFile]) -> Status[Any] | JsonResponse:
+def report_bulk_csv(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    idempotency_key: str | None = Header(  # type: ignore[type-arg]
+        None, alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DESCRIPTION
+    ),
+) -> Status[Any] | JsonResponse:
     client = require_scope(request, ApiScope.REPORTS_WRITE)
     raw = file.read(20 * 1024 * 1024 + 1)
     if len(raw) > 20 * 1024 * 1024:
@@ -334,7 +375,7 @@ def report_bulk_csv(request: HttpRequest, file: File[UploadedFile]) -> Status[An
     if len(rows) > MAXIMUM_BULK_ROWS:
         return Status(400, {"detail": f"At most {MAXIMUM_BULK_ROWS} rows per file; split it."})
     status, body = _idempotent(
-        request, client, "reports.bulk_csv", lambda: (200, _bulk(request, client, rows))
+        request, client, "reports.bulk_csv", lambda: (200, _bulk(request, client, rows)), raw
     )
     return JsonResponse(body, status=status)
 
@@ -369,21 +410,43 @@ class ImportRowOut(Schema):
 
 @router.post(
     "/reports/imports",
-    response={202: ImportOut},
+    response={202: ImportOut, **error_responses(403, 409, 429)},
     summary="Upload up to 50,000 reports; a worker takes them in, poll the import for progress",
+    description="Quotas per organisation: at most 2 imports queued or running, and 200,000 "
+    "rows in any 24 hours (deployment settings); past either, 429 with `Retry-After`. The "
+    "worker takes 500 rows at a time, round-robin across organisations. Rows are validated "
+    "when taken in: see their outcomes under `/rows`.",
 )
-def import_create(request: HttpRequest, payload: ImportIn) -> Status[Any]:
+def import_create(
+    request: HttpRequest,
+    payload: ImportIn,
+    idempotency_key: str | None = Header(  # type: ignore[type-arg]
+        None, alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DESCRIPTION
+    ),
+) -> JsonResponse:
     client = require_scope(request, ApiScope.REPORTS_WRITE)
-    report_import = services.report_import_create(
-        actor=client,
-        organisation=client.organisation,
-        channel=_channel(client),
-        rows=payload.reports,
-    )
-    return Status(202, report_import)
+    channel = _channel(client)
+
+    def handler() -> tuple[int, dict[str, Any]]:
+        report_import = services.report_import_create(
+            actor=client, organisation=client.organisation, channel=channel, rows=payload.reports
+        )
+        return 202, ImportOut.model_validate(report_import).model_dump(mode="json")
+
+    try:
+        status, body = _idempotent(request, client, "reports.imports", handler)
+    except services.ImportQuotaExceeded as exceeded:
+        response = JsonResponse({"detail": exceeded.message}, status=429)
+        response["Retry-After"] = str(exceeded.retry_after)
+        return response
+    return JsonResponse(body, status=status)
 
 
-@router.get("/reports/imports/{import_id}", response=ImportOut, summary="An import's progress")
+@router.get(
+    "/reports/imports/{import_id}",
+    response={200: ImportOut, **error_responses(403, 404)},
+    summary="An import's progress",
+)
 def import_detail(request: HttpRequest, import_id: uuid.UUID) -> ReportImport:
     client = require_scope(request, ApiScope.REPORTS_WRITE)
     return get_visible_or_404(
@@ -398,7 +461,7 @@ class ImportRowsOut(Schema):
 
 @router.get(
     "/reports/imports/{import_id}/rows",
-    response=ImportRowsOut,
+    response={200: ImportRowsOut, **error_responses(403, 404)},
     summary="Per-row results of an import (filter by outcome: created, merged, invalid)",
 )
 def import_rows(
@@ -427,7 +490,7 @@ def import_rows(
 
 @router.get(
     "/reports/{public_id}",
-    response=ReportOut,
+    response={200: ReportOut, **error_responses(403, 404)},
     summary="A report your organisation submitted",
     description="Only reports your own organisation submitted (any other answers 404, like one "
     "that does not exist). Each read is recorded in the audit log with its purpose.",
@@ -464,7 +527,7 @@ class PagedInboxItemOut(Schema):
 
 @router.get(
     "/inbox",
-    response=PagedInboxItemOut,
+    response={200: PagedInboxItemOut, **error_responses(403)},
     summary="Messages for your organisation (hold alerts first), newest first",
     description="Hold alerts carry full account numbers: every message on the page returned is "
     "recorded in the audit log as read by your token, with its purpose.",
@@ -493,7 +556,7 @@ def inbox_list(
 
 @router.post(
     "/inbox/{message_id}/ack",
-    response=InboxItemOut,
+    response={200: InboxItemOut, **error_responses(403, 404)},
     summary="Confirm you have received a message (starts the clock of a hold)",
     description="Needs the scope `inbox:acknowledge` (reading the inbox does not grant it).",
     tags=["inbox"],

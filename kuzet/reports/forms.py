@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kuzet import reference
 from kuzet.accounts.models import Region, localised
+from kuzet.core.forms import TextSafeForm
 from kuzet.reports.inputs import ReportInput, TransferInput
 from kuzet.reports.models import AgeBand, ContactMethod
 
@@ -37,7 +38,7 @@ def region_choices() -> list[tuple[str, StrOrPromise]]:
     ]
 
 
-class TransferForm(forms.Form):
+class TransferForm(TextSafeForm):
     """One transfer: how much, to where, when."""
 
     amount = forms.DecimalField(
@@ -96,7 +97,7 @@ TransferFormSet = forms.formset_factory(
 )
 
 
-class ReportForm(forms.Form):
+class ReportForm(TextSafeForm):
     """What happened, to whom, and who the fraudster was."""
 
     is_on_behalf = forms.TypedChoiceField(
@@ -189,7 +190,7 @@ class StaffReportForm(ReportForm):
     consent = None  # type: ignore[assignment]
 
 
-class AddInformationForm(forms.Form):
+class AddInformationForm(TextSafeForm):
     body = forms.CharField(
         label=_("Add information to your report"),
         max_length=5000,
@@ -198,7 +199,7 @@ class AddInformationForm(forms.Form):
     )
 
 
-class MessageReporterForm(forms.Form):
+class MessageReporterForm(TextSafeForm):
     body = forms.CharField(
         label=_("Message to the reporter"),
         max_length=5000,
@@ -206,7 +207,7 @@ class MessageReporterForm(forms.Form):
     )
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(TextSafeForm):
     erdr_number = forms.CharField(label=_("ERDR number"), max_length=30)
 
 

@@ -9,6 +9,7 @@ table (``ReporterContact``) so that the scam description can be shared without t
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import ClassVar
 
 from django.db import models
@@ -20,6 +21,9 @@ from kuzet.core.actors import PossibleActor, actor_has_capability, actor_organis
 from kuzet.core.models import AuditAction, PublicIdentifierModel, TimeStampedModel
 from kuzet.core.permissions import REPORT_WRITE_CAPABILITIES, Capability, OrganisationKind
 from kuzet.reports.uploads import UploadWarning
+
+_TWO_DIGITS = re.compile(r"[0-9]{2}")
+_UP_TO_TWELVE_DIGITS = re.compile(r"[0-9]{1,12}")
 
 
 class Channel(models.TextChoices):
@@ -227,7 +231,8 @@ class Report(TimeStampedModel, PublicIdentifierModel):
     @staticmethod
     def pk_from_tracking_number(tracking_number: str) -> int | None:
         year, _separator, number = tracking_number.partition("-")
-        if len(year) != 2 or not year.isdigit() or not number.isdigit() or len(number) > 12:
+        # ASCII digits only: str.isdigit() also accepts "²", which int() then refuses.
+        if not (_TWO_DIGITS.fullmatch(year) and _UP_TO_TWELVE_DIGITS.fullmatch(number)):
             return None
         return int(number)
 
@@ -462,8 +467,9 @@ class ReportImportQuerySet(models.QuerySet["ReportImport"]):
 class ReportImport(TimeStampedModel, PublicIdentifierModel):
     """A large upload of reports, taken in by a background worker 500 rows at a time.
 
-    Each chunk commits on its own, so a stopped worker resumes where it was and no row is ever
-    half-applied; ``processed`` is the progress a partner polls.
+    The worker takes chunks round-robin across partners, so one partner's large imports never
+    hold back another's small one. Each chunk commits on its own, so a stopped worker resumes
+    where it was and no row is ever half-applied; ``processed`` is the progress a partner polls.
     """
 
     organisation = models.ForeignKey(
@@ -482,6 +488,8 @@ class ReportImport(TimeStampedModel, PublicIdentifierModel):
     merged = models.PositiveIntegerField(default=0)
     invalid = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When the worker last took a chunk of it: the worker serves the partner waiting longest.
+    worked_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReportImportQuerySet.as_manager()
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
+from kuzet.core.text import PartnerInput
 from kuzet.reports.inputs import ReportInput, TransferInput
 
 
-class TransferIn(BaseModel):
+class TransferIn(PartnerInput):
     model_config = ConfigDict(extra="forbid")
 
     amount: Decimal = Field(gt=0, max_digits=15, decimal_places=2, examples=["150000.00"])
@@ -33,10 +34,14 @@ class TransferIn(BaseModel):
     reference: str = Field("", max_length=100, description="Your transaction reference")
 
 
-class ReportIn(BaseModel):
-    """A report from a partner. Unknown fields are refused, so nothing is silently dropped."""
+class ReportIn(PartnerInput):
+    """A report from a partner. Unknown fields are refused, so nothing is silently dropped.
+
+    No field takes control characters (NUL and the like); the narrative keeps line breaks.
+    """
 
     model_config = ConfigDict(extra="forbid")
+    multiline_fields = frozenset({"narrative"})
 
     external_reference: str = Field(
         min_length=1,

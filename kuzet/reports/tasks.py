@@ -6,6 +6,6 @@ this module lists them, and keeps the path under which earlier queued tasks were
 
 from __future__ import annotations
 
-from kuzet.reports.services.imports import import_run
+from kuzet.reports.services.imports import import_run, import_work
 
-__all__ = ["import_run"]
+__all__ = ["import_run", "import_work"]

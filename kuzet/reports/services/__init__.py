@@ -15,9 +15,12 @@ from kuzet.reports.services.casework import (
 )
 from kuzet.reports.services.imports import (
     MAXIMUM_IMPORT_ROWS,
+    ImportQuotaExceeded,
     report_import_create,
+    report_import_next,
     report_import_run,
     report_import_run_chunk,
+    report_import_work_next,
 )
 from kuzet.reports.services.intake import (
     AttachmentInput,
@@ -35,9 +38,12 @@ from kuzet.reports.services.intake import (
 
 __all__ = [
     "MAXIMUM_IMPORT_ROWS",
+    "ImportQuotaExceeded",
     "report_import_create",
+    "report_import_next",
     "report_import_run",
     "report_import_run_chunk",
+    "report_import_work_next",
     "AttachmentInput",
     "IntakeItem",
     "ReportInput",
