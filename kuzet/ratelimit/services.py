@@ -31,7 +31,7 @@ _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 @dataclass(frozen=True)
 class Limit:
-    """``count`` requests per ``seconds`` for one purpose (``scope``, e.g. "public_form.address")."""
+    """``count`` requests per ``seconds`` for one purpose, ``scope`` ("public_form.address")."""
 
     scope: str
     count: int

@@ -4,26 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='RateCounter',
+            name="RateCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(max_length=60)),
-                ('key_digest', models.CharField(max_length=64)),
-                ('window_started_at', models.DateTimeField()),
-                ('window_ends_at', models.DateTimeField()),
-                ('hits', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scope", models.CharField(max_length=60)),
+                ("key_digest", models.CharField(max_length=64)),
+                ("window_started_at", models.DateTimeField()),
+                ("window_ends_at", models.DateTimeField()),
+                ("hits", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['scope', 'window_ends_at'], name='ratelimit_counter_expiry')],
-                'constraints': [models.UniqueConstraint(fields=('scope', 'key_digest', 'window_started_at'), name='ratelimit_one_counter_per_window')],
+                "indexes": [
+                    models.Index(
+                        fields=["scope", "window_ends_at"], name="ratelimit_counter_expiry"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("scope", "key_digest", "window_started_at"),
+                        name="ratelimit_one_counter_per_window",
+                    )
+                ],
             },
         ),
     ]
