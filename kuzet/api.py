@@ -17,6 +17,7 @@ from ninja.security import HttpBearer
 from kuzet.accounts import api as accounts_api
 from kuzet.accounts.access import staff_login_required
 from kuzet.accounts.services import api_client_authenticate
+from kuzet.ratelimit.services import RateLimited
 from kuzet.reports import api as reports_api
 
 logger = logging.getLogger("kuzet.api")
@@ -37,7 +38,9 @@ api = NinjaAPI(
     description=(
         "The API of the Department for Countering Cybercrime for banks, telecom operators, "
         "platforms and foreign partners. Every call needs a partner token. Personal data is "
-        "masked unless your scope says otherwise; every call is audited."
+        "masked unless your scope says otherwise; every call is audited. Each client has "
+        "its own allowance per minute for each kind of call (reads, single writes, bulk "
+        "writes, imports); over it a call answers 429 with a Retry-After header in seconds."
     ),
     auth=PartnerToken(),
     docs_decorator=staff_login_required,
@@ -55,6 +58,21 @@ def authentication_failed(request: HttpRequest, error: AuthenticationError) -> H
         },
         status=401,
     )
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, error: RateLimited) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {
+            "detail": "Too many requests from this client for this kind of call. Wait the "
+            "number of seconds in the Retry-After header, then continue.",
+            "code": "rate_limited",
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @api.exception_handler(HttpError)

@@ -17,7 +17,7 @@ from pydantic import ConfigDict, Field, ValidationError
 
 from kuzet.accounts import services as accounts_services
 from kuzet.accounts.access import get_visible_or_404
-from kuzet.accounts.api import require_scope
+from kuzet.accounts.api import ApiRate, require_scope
 from kuzet.accounts.models import ApiClient, ApiScope
 from kuzet.audit.services import client_address_of
 from kuzet.blocking import services as blocking_services
@@ -212,7 +212,7 @@ def _bulk(request: HttpRequest, client: ApiClient, rows: list[dict[str, Any]]) -
     summary=f"Submit up to {MAXIMUM_BULK_ROWS} reports; each row succeeds or fails alone",
 )
 def report_bulk(request: HttpRequest, payload: BulkIn) -> JsonResponse:
-    client = require_scope(request, ApiScope.REPORTS_WRITE)
+    client = require_scope(request, ApiScope.REPORTS_WRITE, rate=ApiRate.BULK)
     status, body = _idempotent(
         request, client, "reports.bulk", lambda: (200, _bulk(request, client, payload.reports))
     )
@@ -287,7 +287,7 @@ def _row_from_csv(record: dict[str, str]) -> dict[str, Any]:
     + ". suspect_identifiers are separated by ';'.",
 )
 def report_bulk_csv(request: HttpRequest, file: File[UploadedFile]) -> Status[Any] | JsonResponse:
-    client = require_scope(request, ApiScope.REPORTS_WRITE)
+    client = require_scope(request, ApiScope.REPORTS_WRITE, rate=ApiRate.BULK)
     raw = file.read(20 * 1024 * 1024 + 1)
     if len(raw) > 20 * 1024 * 1024:
         return Status(400, {"detail": "The file is larger than 20 MB; split it."})
@@ -357,7 +357,7 @@ class ImportRowOut(Schema):
     summary="Upload up to 50,000 reports; a worker takes them in, poll the import for progress",
 )
 def import_create(request: HttpRequest, payload: ImportIn) -> Status[Any]:
-    client = require_scope(request, ApiScope.REPORTS_WRITE)
+    client = require_scope(request, ApiScope.REPORTS_WRITE, rate=ApiRate.IMPORT)
     report_import = services.report_import_create(
         actor=client,
         organisation=client.organisation,
@@ -369,7 +369,7 @@ def import_create(request: HttpRequest, payload: ImportIn) -> Status[Any]:
 
 @router.get("/reports/imports/{import_id}", response=ImportOut, summary="An import's progress")
 def import_detail(request: HttpRequest, import_id: uuid.UUID) -> ReportImport:
-    client = require_scope(request, ApiScope.REPORTS_WRITE)
+    client = require_scope(request, ApiScope.REPORTS_WRITE, rate=ApiRate.READ)
     return get_visible_or_404(
         ReportImport.objects.visible_to(client), request, client, public_id=import_id
     )
@@ -393,7 +393,7 @@ def import_rows(
     offset: int = Query(0, ge=0, le=10_000_000),  # type: ignore[type-arg]
 ) -> dict[str, Any]:
     # Paged by hand: ninja's @paginate cannot resolve this module's postponed annotations.
-    client = require_scope(request, ApiScope.REPORTS_WRITE)
+    client = require_scope(request, ApiScope.REPORTS_WRITE, rate=ApiRate.READ)
     report_import = get_visible_or_404(
         ReportImport.objects.visible_to(client), request, client, public_id=import_id
     )
@@ -445,7 +445,7 @@ def inbox_list(request: HttpRequest, unacknowledged: bool = False) -> Any:
     tags=["inbox"],
 )
 def inbox_acknowledge(request: HttpRequest, message_id: uuid.UUID) -> PartnerInboxItem:
-    client = require_scope(request, ApiScope.INBOX_READ)
+    client = require_scope(request, ApiScope.INBOX_READ, rate=ApiRate.WRITE)
     item = get_visible_or_404(
         PartnerInboxItem.objects.visible_to(client), request, client, message_id=message_id
     )
