@@ -6,7 +6,6 @@ import enum
 from datetime import datetime
 
 from django.conf import settings
-
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
