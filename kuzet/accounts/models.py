@@ -40,6 +40,7 @@ class Capability(StrEnum):
     TAKE_REPORTS = "reports.take"  # record a report at the 102 line or the front desk
     VIEW_REPORTS = "reports.view"  # the department's queue and report files
     VIEW_INBOX = "inbox.view"  # a partner's inbox of hold alerts
+    RELEASE_HOLD_ALERTS = "hold_alerts.release"  # send a held-back unverified alert after all
 
 
 class Role(models.TextChoices):
@@ -69,10 +70,20 @@ POLICE_KINDS = frozenset({OrganisationKind.CENTRAL, OrganisationKind.REGIONAL})
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.DUTY_OFFICER: frozenset(
-        {Capability.VIEW_DIRECTORY, Capability.TAKE_REPORTS, Capability.VIEW_REPORTS}
+        {
+            Capability.VIEW_DIRECTORY,
+            Capability.TAKE_REPORTS,
+            Capability.VIEW_REPORTS,
+            Capability.RELEASE_HOLD_ALERTS,
+        }
     ),
     Role.INVESTIGATOR: frozenset(
-        {Capability.VIEW_DIRECTORY, Capability.TAKE_REPORTS, Capability.VIEW_REPORTS}
+        {
+            Capability.VIEW_DIRECTORY,
+            Capability.TAKE_REPORTS,
+            Capability.VIEW_REPORTS,
+            Capability.RELEASE_HOLD_ALERTS,
+        }
     ),
     Role.ANALYST: frozenset(
         {Capability.VIEW_DIRECTORY, Capability.VIEW_STATISTICS, Capability.VIEW_REPORTS}
@@ -85,6 +96,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_API_CLIENTS,
             Capability.TAKE_REPORTS,
             Capability.VIEW_REPORTS,
+            Capability.RELEASE_HOLD_ALERTS,
         }
     ),
     Role.PARTNER_OFFICER: frozenset({Capability.VIEW_INBOX}),

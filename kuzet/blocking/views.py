@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from kuzet.accounts.access import capability_required, get_visible_or_404
 from kuzet.accounts.models import Capability
+from kuzet.audit.services import client_address_of
 from kuzet.blocking import services
-from kuzet.blocking.models import PartnerInboxItem
+from kuzet.blocking.models import HoldAlert, HoldAlertStatus, PartnerInboxItem
 
 
 @capability_required(Capability.VIEW_INBOX)
@@ -37,3 +38,29 @@ def acknowledge(request: HttpRequest, message_id: uuid.UUID) -> HttpResponse:
     services.inbox_acknowledge(actor=request.user, item=item)
     messages.success(request, _("Acknowledged. The Department sees the time you confirmed."))
     return redirect("blocking:inbox")
+
+
+@capability_required(Capability.RELEASE_HOLD_ALERTS)
+def held_back(request: HttpRequest) -> HttpResponse:
+    """The duty officers' queue: unverified alerts held back by a bank's hourly budget."""
+    alerts = (
+        HoldAlert.objects.visible_to(request.user)
+        .filter(status=HoldAlertStatus.HELD_BACK)
+        .select_related("report", "transfer", "bank")
+        .order_by("-created_at")
+    )
+    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    return render(request, "blocking/held_back.html", {"page": page})
+
+
+@capability_required(Capability.RELEASE_HOLD_ALERTS)
+@require_POST
+def release(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    alert = get_visible_or_404(
+        HoldAlert.objects.visible_to(request.user), request, request.user, public_id=public_id
+    )
+    services.hold_alert_release(
+        actor=request.user, alert=alert, client_address=client_address_of(request)
+    )
+    messages.success(request, _("Sent to the bank, marked as an unconfirmed victim report."))
+    return redirect("blocking:held_back")

@@ -21,6 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"label": _("Reports"), "url": reverse("reports:queue")})
     if user.has_capability("reports.take"):
         items.append({"label": _("New report"), "url": reverse("reports:staff_new")})
+    if user.has_capability("hold_alerts.release"):
+        items.append({"label": _("Held-back alerts"), "url": reverse("blocking:held_back")})
     if user.has_capability("inbox.view"):
         items.append({"label": _("Inbox"), "url": reverse("blocking:inbox")})
     if user.has_capability("audit.view"):

@@ -418,6 +418,13 @@ def report_detail(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
 class InboxItemOut(Schema):
     message_id: uuid.UUID
     kind: str
+    standing: Literal["unverified_report", "confirmed", "order"] | None = Field(
+        None,
+        description="How far a hold alert can be relied on: unverified_report (a member of the "
+        "public said so; for your own fraud review), confirmed (by a police officer or the "
+        "victim's own bank), order (a prosecutor's or a court's order). The payload says the "
+        "same in words (standing_summary, legal_basis, request: kk, ru, en).",
+    )
     payload: dict[str, Any]
     received_at: datetime
     acknowledged_at: datetime | None
