@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from captcha.fields import CaptchaField
+from captcha.fields import CaptchaField  # type: ignore[import-untyped]
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
