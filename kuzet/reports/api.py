@@ -45,6 +45,19 @@ class ReportOut(Schema):
     received_at: datetime
 
 
+class ReceiptOut(Schema):
+    """What a partner learns when its submission joined a report it did not make: that it
+    arrived, under its own reference, and nothing of the other report."""
+
+    external_reference: str
+    outcome: Literal["merged"] = "merged"
+    is_duplicate: bool = True
+    detail: str = (
+        "Received. The transfer had already been reported; your submission was added to that "
+        "report as another source."
+    )
+
+
 class BulkIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -54,6 +67,7 @@ class BulkIn(Schema):
 class RowResult(Schema):
     row: int
     outcome: Literal["created", "merged", "invalid"]
+    # Absent when the row joined a report another source made: that report is not yours.
     report: ReportOut | None = None
     errors: dict[str, str] | None = None
 
@@ -93,6 +107,17 @@ def _channel(client: ApiClient) -> str:
     return channel
 
 
+def _own_report_ids(client: ApiClient, reports: list[Report]) -> set[int]:
+    """Of ``reports``, those the client's organisation started (one query whatever the count)."""
+    if not reports:
+        return set()
+    return set(
+        Report.objects.filter(pk__in={report.pk for report in reports})
+        .submitted_first_by(client.organisation)
+        .values_list("pk", flat=True)
+    )
+
+
 def _submit_one(request: HttpRequest, client: ApiClient, report_in: ReportIn) -> RowResult:
     try:
         submitted = services.report_submit(
@@ -104,6 +129,8 @@ def _submit_one(request: HttpRequest, client: ApiClient, report_in: ReportIn) ->
         )
     except services.ReportInvalid as error:
         return RowResult(row=0, outcome="invalid", errors=error.errors)
+    if submitted.is_duplicate and not _own_report_ids(client, [submitted.report]):
+        return RowResult(row=0, outcome="merged")
     return RowResult(
         row=0,
         outcome="merged" if submitted.is_duplicate else "created",
@@ -127,8 +154,12 @@ def _idempotent(
 
 @router.post(
     "/reports",
-    response={201: ReportOut, 200: ReportOut, 422: ErrorOut},
+    response={201: ReportOut, 200: ReportOut | ReceiptOut, 422: ErrorOut},
     summary="Submit one report (Idempotency-Key honoured)",
+    description="201: a new report. 200: already known: your own report again (you resent "
+    "its reference, or reported the same transfer twice), or, when the transfer was first "
+    "reported by someone else, only a receipt for your submission: another source's report "
+    "is never disclosed.",
 )
 def report_create(request: HttpRequest, payload: ReportIn) -> Status[Any]:
     client = require_scope(request, ApiScope.REPORTS_WRITE)
@@ -140,8 +171,9 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Status[Any]:
                 "detail": "The report has errors; fix the fields named.",
                 "errors": result.errors,
             }
-        report = result.report.model_dump() if result.report else {}
-        return (201 if result.outcome == "created" else 200), report
+        if result.report is None:
+            return 200, ReceiptOut(external_reference=payload.external_reference).model_dump()
+        return (201 if result.outcome == "created" else 200), result.report.model_dump()
 
     return Status(*_idempotent(request, client, "reports.create", handler))
 
@@ -176,6 +208,14 @@ def _bulk(request: HttpRequest, client: ApiClient, rows: list[dict[str, Any]]) -
     submitted = services.report_submit_many(
         actor=client, items=items, client_address=client_address_of(request)
     )
+    own = _own_report_ids(
+        client,
+        [
+            outcome.report
+            for outcome in submitted
+            if not isinstance(outcome, services.ReportInvalid) and outcome.is_duplicate
+        ],
+    )
     for index, outcome in zip(positions, submitted, strict=True):
         if isinstance(outcome, services.ReportInvalid):
             results[index] = {
@@ -184,6 +224,9 @@ def _bulk(request: HttpRequest, client: ApiClient, rows: list[dict[str, Any]]) -
                 "report": None,
                 "errors": outcome.errors,
             }
+            continue
+        if outcome.is_duplicate and outcome.report.pk not in own:
+            results[index] = {"row": index, "outcome": "merged", "report": None, "errors": None}
             continue
         report = _report_out(
             outcome.report,
@@ -343,12 +386,11 @@ class ImportOut(Schema):
 class ImportRowOut(Schema):
     row: int
     outcome: str
-    tracking_number: str | None
+    tracking_number: str | None = Field(
+        description="The report's number when your row started it; empty when the row joined "
+        "a report another source made (that report is not yours) or was invalid."
+    )
     errors: dict[str, str] | None
-
-    @staticmethod
-    def resolve_tracking_number(row: Any) -> str | None:
-        return row.report.tracking_number if row.report else None
 
 
 @router.post(
@@ -400,14 +442,33 @@ def import_rows(
     rows = report_import.rows.exclude(outcome="").select_related("report").order_by("row")
     if outcome:
         rows = rows.filter(outcome=outcome)
-    return {"items": list(rows[offset : offset + limit]), "count": rows.count()}
+    page = list(rows[offset : offset + limit])
+    own = _own_report_ids(client, [row.report for row in page if row.report is not None])
+    items = [
+        {
+            "row": row.row,
+            "outcome": row.outcome,
+            "tracking_number": (
+                row.report.tracking_number
+                if row.report is not None and row.report_id in own
+                else None
+            ),
+            "errors": row.errors,
+        }
+        for row in page
+    ]
+    return {"items": items, "count": rows.count()}
 
 
 @router.get("/reports/{public_id}", response=ReportOut, summary="A report you submitted")
 def report_detail(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     client = require_scope(request, ApiScope.REPORTS_READ)
+    # Only a report the client's own submission started: a submission merged into another
+    # source's report gives no read access to that report.
     report = get_visible_or_404(
-        Report.objects.visible_to(client).select_related("department"),
+        Report.objects.visible_to(client)
+        .submitted_first_by(client.organisation)
+        .select_related("department"),
         request,
         client,
         public_id=public_id,
