@@ -233,6 +233,7 @@ if IS_PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-kuzet-session"
     CSRF_COOKIE_NAME = "__Host-kuzet-csrf"
+    LOGIN_DEVICE_COOKIE_NAME = "__Host-kuzet-device"
     SECURE_SSL_REDIRECT = env_bool("KUZET_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("KUZET_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -242,6 +243,7 @@ if IS_PRODUCTION:
 else:
     SESSION_COOKIE_NAME = "kuzet-session"
     CSRF_COOKIE_NAME = "kuzet-csrf"
+    LOGIN_DEVICE_COOKIE_NAME = "kuzet-device"
 
 # Content security policy: no inline script or style, nothing from another origin.
 CONTENT_SECURITY_POLICY = {
