@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -17,6 +17,14 @@ from kuzet.testing import DEMO_PASSWORD
 pytestmark = pytest.mark.django_db
 
 ATTACKER = "203.0.113.66"
+
+
+@pytest.fixture(autouse=True)
+def on_the_hour():
+    """Throttle windows are aligned to the clock: start every test at the top of an hour so
+    no test straddles a window's end (the clock stands still unless a test moves it)."""
+    with time_machine.travel(datetime(2031, 1, 1, 9, 0, tzinfo=UTC), tick=False):
+        yield
 
 
 def attacker(address: str = ATTACKER) -> Client:

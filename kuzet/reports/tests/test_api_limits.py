@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from kuzet.reports.models import Report
 
@@ -32,7 +34,12 @@ def post_report(client, token, reference):
 
 @pytest.fixture
 def small_limits(settings):
+    """Small allowances, and a clock standing at the start of a minute: the windows are aligned
+    to the clock, so no test may straddle a window's end."""
     settings.API_RATE_LIMITS_PER_MINUTE = {"read": 3, "write": 2, "bulk": 1, "import": 1}
+    start = timezone.now().replace(second=0, microsecond=0)
+    with time_machine.travel(start, tick=False):
+        yield
 
 
 def test_a_client_over_its_write_allowance_gets_429_with_retry_after(
