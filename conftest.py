@@ -43,6 +43,16 @@ def fresh_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def generous_api_allowances(settings: Any) -> None:
+    """Partner calls are not rate-limited in tests unless a test sets its own allowances.
+
+    Tests of other rules (idempotency, quotas, the contract) make more calls in a second than a
+    partner's allowance permits, and must see the rule they test, not the limiter.
+    """
+    settings.API_RATE_LIMITS_PER_MINUTE = dict.fromkeys(("read", "write", "bulk", "import"), 10_000)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     """Argon2 is deliberately slow; tests that do not test hashing use a fast hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

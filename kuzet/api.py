@@ -23,6 +23,7 @@ from kuzet.accounts.models import ApiClient, TokenRefusal
 from kuzet.audit.services import FAILURE_ENTRIES_PER_MINUTE, client_address_of
 from kuzet.core.actors import ActionDenied
 from kuzet.core.api_errors import ERROR_DESCRIPTIONS
+from kuzet.ratelimit.services import RateLimited
 from kuzet.reports import api as reports_api
 
 logger = logging.getLogger("kuzet.api")
@@ -95,7 +96,10 @@ api = NinjaAPI(
         "its line breaks. Bodies are limited per endpoint (1 MB; 24 MB for bulk calls; 128 MB "
         "for imports) and refused from their Content-Length. Writes honour `Idempotency-Key` "
         "(1-255 printable ASCII characters) for 24 hours: the same key and body replay the "
-        "stored answer, another body gets 409; 4xx answers are not stored." + AUDIT_DESCRIPTION
+        "stored answer, another body gets 409; 4xx answers are not stored. Each client has "
+        "its own allowance per minute for each kind of call (reads, single writes, bulk "
+        "writes, imports); over it a call answers 429 with a Retry-After header in seconds."
+        + AUDIT_DESCRIPTION
     ),
     auth=PartnerToken(),
     docs_decorator=staff_login_required,
@@ -145,6 +149,21 @@ def validation_failed(request: HttpRequest, error: ValidationError) -> HttpRespo
         {"detail": "The request has errors; fix the fields named.", "errors": errors},
         status=422,
     )
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, error: RateLimited) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {
+            "detail": "Too many requests from this client for this kind of call. Wait the "
+            "number of seconds in the Retry-After header, then continue.",
+            "code": "rate_limited",
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @api.exception_handler(HttpError)

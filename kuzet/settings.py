@@ -10,6 +10,7 @@ the demo shortcuts.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -118,12 +119,14 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "captcha",
     "kuzet.core",
     "kuzet.accounts",
     "kuzet.audit",
     "kuzet.reports",
     "kuzet.blocking",
     "kuzet.simulation",
+    "kuzet.ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +236,7 @@ if IS_PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-kuzet-session"
     CSRF_COOKIE_NAME = "__Host-kuzet-csrf"
+    LOGIN_DEVICE_COOKIE_NAME = "__Host-kuzet-device"
     SECURE_SSL_REDIRECT = env_bool("KUZET_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("KUZET_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -242,6 +246,7 @@ if IS_PRODUCTION:
 else:
     SESSION_COOKIE_NAME = "kuzet-session"
     CSRF_COOKIE_NAME = "kuzet-csrf"
+    LOGIN_DEVICE_COOKIE_NAME = "kuzet-device"
 
 # Content security policy: no inline script or style, nothing from another origin.
 CONTENT_SECURITY_POLICY = {
@@ -359,6 +364,59 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# Client addresses behind the TLS proxy (security.md F6). X-Forwarded-For is read only when the
+# peer is one of these networks, right to left, skipping every trusted hop; otherwise the peer
+# address is the client. Empty (the default): the header is ignored.
+try:
+    TRUSTED_PROXIES = [
+        ipaddress.ip_network(network, strict=False)
+        for network in env_list("KUZET_TRUSTED_PROXIES", [])
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"KUZET_TRUSTED_PROXIES must be a comma-separated list of CIDR networks: {error}"
+    ) from error
+
+# Abuse limits (docs/architecture.md, "Abuse limits"). Counters live in the database, so every
+# web process shares them. Per client address, per hour, on the public report form and the
+# reporter's tracking page: above the first number a challenge must be solved, above the second
+# the request is refused with 429. Both are high: a mobile carrier puts thousands of people
+# behind one address, and a frightened victim must never meet a wall.
+PUBLIC_FORM_CHALLENGE_PER_HOUR = env_int("KUZET_PUBLIC_FORM_CHALLENGE_PER_HOUR", 20)
+PUBLIC_FORM_REFUSE_PER_HOUR = env_int("KUZET_PUBLIC_FORM_REFUSE_PER_HOUR", 600)
+# Sign-in throttling: failures per client address per window, then that address waits; and
+# failures per account from browsers without the account's device cookie. Windows grow with
+# every step taken (the limit doubles its window up to LOGIN_THROTTLE_MAXIMUM_SECONDS).
+LOGIN_ADDRESS_FAILURES = env_int("KUZET_LOGIN_ADDRESS_FAILURES", 20)
+LOGIN_THROTTLE_BASE_SECONDS = env_int("KUZET_LOGIN_THROTTLE_BASE_SECONDS", 60)
+LOGIN_THROTTLE_MAXIMUM_SECONDS = env_int("KUZET_LOGIN_THROTTLE_MAXIMUM_SECONDS", 3600)
+# Failures within LOGIN_BURST_SECONDS that raise a burst alert for administrators.
+LOGIN_BURST_FAILURES = env_int("KUZET_LOGIN_BURST_FAILURES", 20)
+LOGIN_BURST_SECONDS = env_int("KUZET_LOGIN_BURST_SECONDS", 300)
+# How long a browser stays a known device after a two-factor sign-in.
+LOGIN_DEVICE_COOKIE_DAYS = env_int("KUZET_LOGIN_DEVICE_COOKIE_DAYS", 90)
+# Partner API: requests per minute per API client, for each kind of call. One partner's burst
+# cannot use another's allowance: every client has its own counters.
+API_RATE_LIMITS_PER_MINUTE = {
+    "read": env_int("KUZET_API_READS_PER_MINUTE", 600),
+    "write": env_int("KUZET_API_WRITES_PER_MINUTE", 120),
+    "bulk": env_int("KUZET_API_BULK_PER_MINUTE", 10),
+    "import": env_int("KUZET_API_IMPORTS_PER_MINUTE", 2),
+}
+# Unverified hold alerts (from public reports) one bank receives per hour; beyond it they are
+# held back for the Department's duty officer instead of flooding the bank.
+UNVERIFIED_ALERTS_PER_BANK_PER_HOUR = env_int("KUZET_UNVERIFIED_ALERTS_PER_BANK_PER_HOUR", 20)
+
+# The public form's challenge (django-simple-captcha): letters in a picture, served by kuzet
+# itself; the picture is drawn for each challenge and expires after CAPTCHA_TIMEOUT minutes.
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 15
+CAPTCHA_IMAGE_SIZE = (180, 60)
+CAPTCHA_FONT_SIZE = 40
+CAPTCHA_LETTER_ROTATION = (-20, 20)
+# Letters that look alike in a picture are left out (a frightened victim on a phone).
+CAPTCHA_CHALLENGE_FUNCT = "kuzet.core.challenge.legible_letters"
 
 with contextlib.suppress(ImportError):
     from kuzet.local_settings import *  # type: ignore[import-not-found]  # noqa: F403

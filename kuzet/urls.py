@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("kuzet.reports.urls")),
     path("inbox/", include("kuzet.blocking.urls")),
     path("api/v1/", api.urls),
+    # The public form's picture challenge, drawn by kuzet itself (no outside service).
+    path("captcha/", include("captcha.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

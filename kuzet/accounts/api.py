@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -15,14 +17,29 @@ from kuzet.accounts.models import ApiClient, ApiScope, Organisation
 from kuzet.audit.services import client_address_of
 from kuzet.core.api_errors import error_responses
 from kuzet.core.pagination import BoundedPagination
+from kuzet.ratelimit.services import Limit, rate_check
 
 router = Router(tags=["accounts"])
 
 
-def require_scope(request: HttpRequest, scope: ApiScope) -> ApiClient:
+class ApiRate(enum.StrEnum):
+    """Kinds of partner call, each with its own allowance per client per minute (settings)."""
+
+    READ = "read"
+    WRITE = "write"
+    BULK = "bulk"
+    IMPORT = "import"
+
+
+def require_scope(
+    request: HttpRequest, scope: ApiScope, *, rate: ApiRate | None = None
+) -> ApiClient:
     """The calling client, if its token carries ``scope``; 403 with the missing scope otherwise.
 
-    The refusal is audited (bounded per client address and minute).
+    The refusal is audited (bounded per client address and minute). Every call is counted
+    against the client's own allowance for its kind of call (``rate``; reads and writes by
+    default, from the scope), so one partner's burst never uses another's.
+    Over the allowance, ``RateLimited`` answers 429 with ``Retry-After`` (see ``kuzet/api.py``).
     """
     client: ApiClient = request.auth  # type: ignore[attr-defined]
     if not client.has_scope(scope):
@@ -32,6 +49,14 @@ def require_scope(request: HttpRequest, scope: ApiScope) -> ApiClient:
             client_address=client_address_of(request),
         )
         raise HttpError(403, f"This token lacks the scope '{scope}'. Ask the Department for it.")
+    if rate is None:
+        rate = ApiRate.WRITE if scope.endswith(":write") else ApiRate.READ
+    limit = Limit(
+        scope=f"api.{rate.value}",
+        count=settings.API_RATE_LIMITS_PER_MINUTE[rate.value],
+        seconds=60,
+    )
+    rate_check(limit, f"api-client:{client.pk}")
     return client
 
 

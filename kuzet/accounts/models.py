@@ -436,6 +436,9 @@ class AccountAction(AuditAction):
     LOGIN_SECOND_FACTOR_FAILED = "accounts.login.code"
     LOGIN_LOCKED = "accounts.login.locked"
     LOGIN_REFUSED_LOCKED = "accounts.login.refused_locked"
+    # A sign-in refused because its client address is throttled, and a burst of failures seen.
+    LOGIN_REFUSED_THROTTLED = "accounts.login.refused_throttled"
+    LOGIN_BURST = "accounts.login.burst"
     LOGOUT = "accounts.logout"
     USER_CREATE = "accounts.user.create"
     USER_DISABLE = "accounts.user.disable"

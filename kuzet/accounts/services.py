@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kuzet import reference
+from kuzet.accounts import signin_throttle
 from kuzet.accounts.models import (
     ROLES_BY_KIND,
     AccountAction,
@@ -57,16 +58,29 @@ class AccountError(ValueError):
 
 
 def _register_login_failure(
-    user: User, *, client_address: str | None, failure: AccountAction
+    user: User,
+    *,
+    client_address: str | None,
+    step: AccountAction,
+    device: signin_throttle.Device | None,
 ) -> None:
-    now = timezone.now()
-    user.failed_login_count += 1
-    outcome_action = failure
-    if user.failed_login_count >= settings.LOGIN_FAILURE_LIMIT:
-        user.locked_until = now + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
-        user.failed_login_count = 0
-        outcome_action = AccountAction.LOGIN_LOCKED
-    user.save(update_fields=["failed_login_count", "locked_until"])
+    """Count a failure against the known device it came from, or else the account's lock.
+
+    Failures from unknown devices lock the account for unknown devices only, longer each time
+    within a day; a known device's failures lock that device alone.
+    """
+    outcome_action = step
+    if device is not None:
+        signin_throttle.device_failure(device)
+    else:
+        user.failed_login_count += 1
+        if user.failed_login_count >= settings.LOGIN_FAILURE_LIMIT:
+            seconds = signin_throttle.account_lock_seconds(user.pk)
+            user.locked_until = timezone.now() + timedelta(seconds=seconds)
+            user.failed_login_count = 0
+            outcome_action = AccountAction.LOGIN_LOCKED
+        user.save(update_fields=["failed_login_count", "locked_until"])
+        signin_throttle.address_failure(client_address)
     audit_record(
         actor=None,
         actor_label=user.get_username(),
@@ -76,19 +90,49 @@ def _register_login_failure(
         client_address=client_address,
         organisation=user.organisation,
     )
+    signin_throttle.alert_on_burst(f"user:{user.pk}", client_address=client_address, user=user)
+
+
+def _refuse(
+    action: AccountAction, *, user: User | None, client_address: str | None, password: str | None
+) -> None:
+    """Refuse a sign-in without looking at the password (hashed anyway, for timing)."""
+    if password is not None:
+        make_password(password)
+    audit_record(
+        actor=None,
+        actor_label=user.get_username() if user is not None else "anonymous",
+        action=action,
+        outcome=Outcome.DENIED,
+        target=user,
+        client_address=client_address,
+    )
 
 
 def login_check_password(
-    *, username: str, password: str, client_address: str | None
+    *, username: str, password: str, client_address: str | None, device_cookie: str | None = None
 ) -> User | None:
     """First step of sign-in. Returns the user when the password is right and the account usable.
 
     The password is hashed even for unknown users so that timing does not tell which usernames
     exist. The attempted username of an unknown account is not recorded: people type passwords
-    into the username field.
+    into the username field. ``device_cookie`` is the browser's signed device cookie, if any:
+    a device known to this account is not held by the address throttle or the account's lock
+    (see ``signin_throttle``).
     """
     username = username.strip()
     candidate = User.objects.filter(username=username).first()
+    device = signin_throttle.device_from_cookie(device_cookie)
+    if device is not None and (candidate is None or device.user_id != candidate.pk):
+        device = None
+    if device is None and signin_throttle.address_is_throttled(client_address):
+        _refuse(
+            AccountAction.LOGIN_REFUSED_THROTTLED,
+            user=candidate,
+            client_address=client_address,
+            password=password,
+        )
+        return None
     if candidate is None:
         make_password(password)
         audit_record(
@@ -98,41 +142,55 @@ def login_check_password(
             outcome=Outcome.FAILURE,
             client_address=client_address,
         )
+        signin_throttle.address_failure(client_address)
+        signin_throttle.alert_on_burst(
+            f"address:{client_address}", client_address=client_address, user=None
+        )
         return None
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=candidate.pk)
-        if user.is_locked():
-            make_password(password)
-            audit_record(
-                actor=None,
-                actor_label=user.get_username(),
-                action=AccountAction.LOGIN_REFUSED_LOCKED,
-                outcome=Outcome.DENIED,
-                target=user,
+        if _is_held(user, device):
+            _refuse(
+                AccountAction.LOGIN_REFUSED_LOCKED,
+                user=user,
                 client_address=client_address,
+                password=password,
             )
             return None
         password_is_right = user.check_password(password)
         if not (password_is_right and user.is_active and user.membership is not None):
             _register_login_failure(
-                user, client_address=client_address, failure=AccountAction.LOGIN_FIRST_FACTOR_FAILED
+                user,
+                client_address=client_address,
+                step=AccountAction.LOGIN_FIRST_FACTOR_FAILED,
+                device=device,
             )
             return None
     return user
 
 
-def login_verify_code(*, user: User, code: str, client_address: str | None) -> TOTPDevice | None:
+def _is_held(user: User, device: signin_throttle.Device | None) -> bool:
+    """Locked for this browser: a known device by its own failures, others by the account's."""
+    if device is not None:
+        return signin_throttle.device_is_throttled(device)
+    return user.is_locked()
+
+
+def login_verify_code(
+    *, user: User, code: str, client_address: str | None, device_cookie: str | None = None
+) -> TOTPDevice | None:
     """Second step: a TOTP code from the user's confirmed (or being-enrolled) device."""
+    device_of_browser = signin_throttle.device_from_cookie(device_cookie)
+    if device_of_browser is not None and device_of_browser.user_id != user.pk:
+        device_of_browser = None
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        if user.is_locked() or not user.is_active:
-            audit_record(
-                actor=None,
-                actor_label=user.get_username(),
-                action=AccountAction.LOGIN_REFUSED_LOCKED,
-                outcome=Outcome.DENIED,
-                target=user,
+        if _is_held(user, device_of_browser) or not user.is_active:
+            _refuse(
+                AccountAction.LOGIN_REFUSED_LOCKED,
+                user=user,
                 client_address=client_address,
+                password=None,
             )
             return None
         device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "id").first()
@@ -143,7 +201,8 @@ def login_verify_code(*, user: User, code: str, client_address: str | None) -> T
             _register_login_failure(
                 user,
                 client_address=client_address,
-                failure=AccountAction.LOGIN_SECOND_FACTOR_FAILED,
+                step=AccountAction.LOGIN_SECOND_FACTOR_FAILED,
+                device=device_of_browser,
             )
             return None
         newly_enrolled = not device.confirmed
@@ -151,7 +210,7 @@ def login_verify_code(*, user: User, code: str, client_address: str | None) -> T
             device.confirmed = True
             device.save(update_fields=["confirmed"])
         user.failed_login_count = 0
-        user.locked_until = None
+        user.locked_until = None if device_of_browser is None else user.locked_until
         user.last_login = timezone.now()
         user.save(update_fields=["failed_login_count", "locked_until", "last_login"])
         audit_record(
@@ -161,6 +220,11 @@ def login_verify_code(*, user: User, code: str, client_address: str | None) -> T
             client_address=client_address,
         )
     return device
+
+
+def login_device_cookie(*, user: User) -> str:
+    """The signed device cookie a browser gets after a two-factor sign-in for ``user``."""
+    return signin_throttle.device_cookie_value(user.pk)
 
 
 def totp_enrolment_device(*, user: User) -> TOTPDevice:

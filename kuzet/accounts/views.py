@@ -65,6 +65,7 @@ def login_password(request: HttpRequest) -> HttpResponse:
             username=form.cleaned_data["username"],
             password=form.cleaned_data["password"],
             client_address=client_address_of(request),
+            device_cookie=request.COOKIES.get(settings.LOGIN_DEVICE_COOKIE_NAME),
         )
         if user is not None:
             request.session.cycle_key()
@@ -99,7 +100,10 @@ def login_code(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         verified_device = services.login_verify_code(
-            user=user, code=form.cleaned_data["code"], client_address=client_address_of(request)
+            user=user,
+            code=form.cleaned_data["code"],
+            client_address=client_address_of(request),
+            device_cookie=request.COOKIES.get(settings.LOGIN_DEVICE_COOKIE_NAME),
         )
         if verified_device is not None:
             next_url = request.session.get(PENDING_NEXT_KEY) or reverse("core:home")
@@ -109,6 +113,16 @@ def login_code(request: HttpRequest) -> HttpResponse:
             otp_login(request, verified_device)
             request.session[AUTHENTICATED_AT_KEY] = time.time()
             response = redirect(next_url)
+            # This browser is now a known device of the user: an attacker's failures elsewhere
+            # cannot lock it out (accounts/signin_throttle.py).
+            response.set_cookie(
+                settings.LOGIN_DEVICE_COOKIE_NAME,
+                services.login_device_cookie(user=user),
+                max_age=settings.LOGIN_DEVICE_COOKIE_DAYS * 24 * 3600,
+                samesite="Strict",
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+            )
             if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
                 # A first sign-in on this browser opens in the person's own language.
                 response.set_cookie(

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.http import HttpRequest
@@ -54,10 +55,50 @@ def digest_state(state: dict[str, Any] | None) -> str:
 
 
 def client_address_of(request: HttpRequest | None) -> str | None:
-    """The peer address. Forwarded-for headers are not trusted until a proxy is configured."""
+    """The client's address: the one function audit, rate limits and sign-in all use.
+
+    The peer address (``REMOTE_ADDR``) is the client unless it is one of
+    ``settings.TRUSTED_PROXIES`` (the TLS proxy in front of granian). Only then is
+    ``X-Forwarded-For`` read, from the right (the hop nearest to us) to the left, skipping every
+    trusted proxy; the first address that is not one is the client. Hops further left were
+    written by the client itself and prove nothing, so they are never used; a malformed hop
+    stops the walk at the last address we can trust.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    peer = _parsed_address(request.META.get("REMOTE_ADDR", ""))
+    if peer is None:
+        return None
+    trusted = settings.TRUSTED_PROXIES
+    if not trusted or not _is_trusted(peer, trusted):
+        return str(peer)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    client = peer
+    for hop in reversed(forwarded.split(",")[:50]):
+        address = _parsed_address(hop)
+        if address is None:
+            break
+        client = address
+        if not _is_trusted(address, trusted):
+            break
+    return str(client)
+
+
+def _parsed_address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        address = ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _is_trusted(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address,
+    trusted: list[ipaddress.IPv4Network | ipaddress.IPv6Network],
+) -> bool:
+    return any(address.version == network.version and address in network for network in trusted)
 
 
 _ACTOR_RELATIONS = frozenset({"actor_user", "actor_api_client", "organisation"})

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kuzet.core.actors import PossibleActor, actor_has_capability, actor_organisation, is_system
@@ -24,6 +25,9 @@ class BlockingAction(AuditAction):
     """What blocking writes to the audit log."""
 
     HOLD_ALERT_CREATE = "blocking.hold_alert.create"
+    # An unverified alert kept back by its bank's budget, and sent later by an officer.
+    HOLD_ALERT_HOLD_BACK = "blocking.hold_alert.hold_back"
+    HOLD_ALERT_RELEASE = "blocking.hold_alert.release"
     INBOX_ACKNOWLEDGE = "blocking.inbox.acknowledge"
 
 
@@ -39,6 +43,27 @@ class HoldAlertStatus(models.TextChoices):
     DELIVERED = "delivered", _("Delivered")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     FAILED = "failed", _("Delivery failed")
+    # Over the bank's budget of unverified alerts: not sent; the duty officer decides.
+    HELD_BACK = "held_back", _("Held back for the duty officer")
+
+
+class Standing(models.TextChoices):
+    """How far what a partner is told can be relied on, weakest first.
+
+    Every request to a partner carries one; a request made because of another (the next hop of
+    the money) inherits its standing, never raises it.
+    """
+
+    # A member of the public said so on the public form; nobody has checked it.
+    UNVERIFIED_REPORT = "unverified_report", _("Unconfirmed victim report")
+    # A police officer took the report, or the victim's own bank reported the transfer.
+    CONFIRMED = "confirmed", _("Confirmed by the police or the victim's bank")
+    # A prosecutor's or a court's order.
+    ORDER = "order", _("Order of a prosecutor or a court")
+
+    @property
+    def rank(self) -> int:
+        return list(Standing).index(self)
 
 
 class HoldAlertQuerySet(models.QuerySet["HoldAlert"]):
@@ -76,6 +101,7 @@ class HoldAlert(TimeStampedModel, PublicIdentifierModel):
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="KZT")
     minutes_since_transfer = models.PositiveIntegerField(_("minutes since the transfer"))
+    standing = models.CharField(_("standing"), max_length=20, choices=Standing.choices)
     status = models.CharField(
         _("status"), max_length=20, choices=HoldAlertStatus.choices, default=HoldAlertStatus.QUEUED
     )
@@ -92,6 +118,10 @@ class HoldAlert(TimeStampedModel, PublicIdentifierModel):
             models.UniqueConstraint(
                 fields=["transfer", "bank"], name="blocking_one_alert_per_transfer_and_bank"
             )
+        ]
+        indexes: ClassVar = [
+            # The per-bank budget of unverified alerts counts the last hour's by bank.
+            models.Index(fields=["bank", "standing", "created_at"], name="blocking_alert_budget")
         ]
 
     def __str__(self) -> str:
@@ -180,3 +210,21 @@ class PartnerInboxItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.message_id}"
+
+    @property
+    def standing(self) -> str | None:
+        """The standing the alert was sent with (``Standing``), or None for other messages."""
+        value = self.payload.get("standing") if isinstance(self.payload, dict) else None
+        return value if value in Standing.values else None
+
+    @property
+    def is_unverified(self) -> bool:
+        return self.standing == Standing.UNVERIFIED_REPORT
+
+    def standing_summary(self) -> str:
+        """What the standing means, in the reader's language, as the partner was sent it."""
+        summaries = self.payload.get("standing_summary") if isinstance(self.payload, dict) else None
+        if not isinstance(summaries, dict):
+            return ""
+        language = (get_language() or "ru")[:2]
+        return str(summaries.get(language) or summaries.get("ru") or "")

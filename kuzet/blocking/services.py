@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.db.models import Count
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
-from kuzet.accounts.models import Organisation
+from kuzet.accounts.models import Capability, Organisation
 from kuzet.audit.services import PendingEntry, audit_record, audit_record_many
 from kuzet.blocking.channels.base import DeliveryFailed, OutgoingMessage, PartnerChannel
 from kuzet.blocking.channels.inbox import InboxChannel
@@ -29,9 +32,9 @@ from kuzet.blocking.models import (
     MessageKind,
     OutboxMessage,
     PartnerInboxItem,
+    Standing,
 )
 from kuzet.core.actors import ActionDenied, Actor, require_capability
-from kuzet.core.permissions import Capability
 
 logger = logging.getLogger("kuzet.blocking")
 
@@ -62,6 +65,17 @@ class AlertRequest:
     minutes_since_transfer: int
 
 
+# The channel a report came through decides the standing of the alerts it raises. Telecom
+# operators and platforms pass on what a customer told them: no more than a victim's report.
+STANDING_BY_CHANNEL = {"staff": Standing.CONFIRMED, "bank": Standing.CONFIRMED}
+
+BUDGET_WINDOW = timedelta(hours=1)
+
+
+def standing_for_channel(channel: str) -> Standing:
+    return STANDING_BY_CHANNEL.get(channel, Standing.UNVERIFIED_REPORT)
+
+
 def hold_alerts_create(
     *,
     actor: Actor | None,
@@ -70,41 +84,68 @@ def hold_alerts_create(
 ) -> list[HoldAlert]:
     """Alert receiving banks that money just arrived from fraud victims (one write per table).
 
-    Called by report intake inside its transaction. Each payload carries what the bank needs to
-    find and hold the money, and the legal basis; it is delivered through the outbox. A caller
-    that writes its own audit entries last (to hold the chain's lock as briefly as possible)
-    passes ``audit_entries`` and the alerts' entries are added to it instead of written here.
+    Called by report intake inside its transaction. Each alert has the standing of the channel
+    its report came through, and its payload says in plain words (kk, ru, en) what that
+    standing is. Unverified alerts beyond a bank's hourly budget
+    (``UNVERIFIED_ALERTS_PER_BANK_PER_HOUR``) are held back, not sent: they wait on the duty
+    officers' page (``hold_alerts_held_back``), so a flood of anonymous reports cannot flood a
+    bank. A caller that writes its own audit entries last (to hold the chain's lock as briefly
+    as possible) passes ``audit_entries`` and the alerts' entries are added to it instead.
     """
-    alerts = [
-        HoldAlert(
-            report=request.report,
-            transfer=request.transfer,
-            bank=request.bank,
-            amount=request.transfer.amount,
-            currency=request.transfer.currency,
-            minutes_since_transfer=request.minutes_since_transfer,
-        )
-        for request in requests
-    ]
-    HoldAlert.objects.bulk_create(alerts)
     now = timezone.now()
+    standings = [standing_for_channel(request.report.channel) for request in requests]
+    remaining = _unverified_budget_left(
+        {request.bank.pk for request, standing in zip(requests, standings, strict=True)
+         if standing == Standing.UNVERIFIED_REPORT},
+        now,
+    )  # fmt: skip
+    alerts = []
+    for request, standing in zip(requests, standings, strict=True):
+        status = HoldAlertStatus.QUEUED
+        if standing == Standing.UNVERIFIED_REPORT:
+            if remaining[request.bank.pk] > 0:
+                remaining[request.bank.pk] -= 1
+            else:
+                status = HoldAlertStatus.HELD_BACK
+        alerts.append(
+            HoldAlert(
+                report=request.report,
+                transfer=request.transfer,
+                bank=request.bank,
+                amount=request.transfer.amount,
+                currency=request.transfer.currency,
+                minutes_since_transfer=request.minutes_since_transfer,
+                standing=standing,
+                status=status,
+            )
+        )
+    HoldAlert.objects.bulk_create(alerts)
     OutboxMessage.objects.bulk_create(
         [
             OutboxMessage(
                 recipient=request.bank,
                 kind=MessageKind.HOLD_ALERT,
-                payload=_alert_payload(alert, request),
+                payload=alert_payload(alert),
                 next_attempt_at=now,
             )
             for alert, request in zip(alerts, requests, strict=True)
+            if alert.status == HoldAlertStatus.QUEUED
         ]
     )
     entries = [
         PendingEntry(
-            action=BlockingAction.HOLD_ALERT_CREATE,
+            action=BlockingAction.HOLD_ALERT_HOLD_BACK
+            if alert.status == HoldAlertStatus.HELD_BACK
+            else BlockingAction.HOLD_ALERT_CREATE,
             target=alert,
-            purpose="golden-hour hold alert",
-            after={"bank": alert.bank.code, "amount": str(alert.amount)},
+            purpose="golden-hour hold alert"
+            if alert.status == HoldAlertStatus.QUEUED
+            else "over the bank's hourly budget of unverified alerts; for the duty officer",
+            after={
+                "bank": alert.bank.code,
+                "amount": str(alert.amount),
+                "standing": alert.standing,
+            },
         )
         for alert in alerts
     ]
@@ -115,20 +156,122 @@ def hold_alerts_create(
     return alerts
 
 
-def _alert_payload(alert: HoldAlert, request: AlertRequest) -> dict[str, Any]:
-    transfer = request.transfer
+def _unverified_budget_left(bank_ids: set[int], now: datetime) -> dict[int, int]:
+    """For each bank, how many more unverified alerts it may be sent this hour (one query).
+
+    Two concurrent batches may both see the same figure and overshoot by their own size; the
+    budget is a guard against floods, not an exact quota.
+    """
+    if not bank_ids:
+        return {}
+    sent = dict(
+        HoldAlert.objects.filter(
+            bank_id__in=bank_ids,
+            standing=Standing.UNVERIFIED_REPORT,
+            created_at__gte=now - BUDGET_WINDOW,
+        )
+        .exclude(status=HoldAlertStatus.HELD_BACK)
+        .values_list("bank_id")
+        .annotate(count=Count("id"))
+    )
+    budget = settings.UNVERIFIED_ALERTS_PER_BANK_PER_HOUR
+    return {bank_id: max(0, budget - sent.get(bank_id, 0)) for bank_id in bank_ids}
+
+
+def _in_every_language(text: Any) -> dict[str, str]:
+    """A translatable sentence in each of kuzet's languages, for a partner's systems and staff."""
+    rendered = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            rendered[code] = str(text)
+    return rendered
+
+
+STANDING_WORDS: dict[str, dict[str, Any]] = {
+    Standing.UNVERIFIED_REPORT: {
+        "summary": _(
+            "Unconfirmed victim report: a member of the public reported this transfer on the "
+            "public form. Nobody at the police has checked it yet."
+        ),
+        "legal_basis": _(
+            "None yet. This is not information from a criminal-prosecution body; it is passed "
+            "on for your bank's own fraud review under your own rules."
+        ),
+        "request": _(
+            "Review the incoming transfer under your own fraud rules. Suspend it only if your "
+            "own review supports that."
+        ),
+    },
+    Standing.CONFIRMED: {
+        "summary": _(
+            "Confirmed: a police officer took this report, or the victim's own bank reported "
+            "the transfer."
+        ),
+        "legal_basis": _(
+            "Confirmed information on a fraudulent transfer (NBK Anti-Fraud Centre rules)."
+        ),
+        "request": _("Suspend the incoming funds and report what is still on the account."),
+    },
+    Standing.ORDER: {
+        "summary": _("Order: a prosecutor or a court ordered this."),
+        "legal_basis": _("An order of a prosecutor or a court."),
+        "request": _("Suspend the incoming funds and report what is still on the account."),
+    },
+}
+
+
+def alert_payload(alert: HoldAlert) -> dict[str, Any]:
+    """What the bank receives: where the money is, and what the alert's standing is, in words."""
+    transfer = alert.transfer
+    words = STANDING_WORDS[alert.standing]
     return {
         "alert_id": str(alert.public_id),
-        "report": request.report.tracking_number,
+        "report": alert.report.tracking_number,
         "account": transfer.to_value,
         "amount": str(transfer.amount),
         "currency": transfer.currency,
         "transferred_at": transfer.transferred_at.isoformat() if transfer.transferred_at else None,
         "reference": transfer.reference,
-        "minutes_since_transfer": request.minutes_since_transfer,
-        "legal_basis": "Confirmed information from a criminal-prosecution body (NBK AFC rules)",
-        "request": "Suspend the incoming funds and report what is still on the account.",
+        "minutes_since_transfer": alert.minutes_since_transfer,
+        "standing": alert.standing,
+        "standing_summary": _in_every_language(words["summary"]),
+        "legal_basis": _in_every_language(words["legal_basis"]),
+        "request": _in_every_language(words["request"]),
     }
+
+
+def hold_alert_release(
+    *, actor: Actor, alert: HoldAlert, client_address: str | None = None
+) -> HoldAlert:
+    """The duty officer sends a held-back alert to its bank after all (its standing unchanged).
+
+    Needs ``RELEASE_HOLD_ALERTS`` (raises ``ActionDenied``); the caller fetched ``alert``
+    through ``HoldAlert.objects.visible_to``. An alert no longer held back is left as it is.
+    """
+    require_capability(actor, Capability.RELEASE_HOLD_ALERTS)
+    with transaction.atomic():
+        alert = (
+            HoldAlert.objects.select_for_update(of=("self",))
+            .select_related("report", "transfer", "bank")
+            .get(pk=alert.pk)
+        )
+        if alert.status != HoldAlertStatus.HELD_BACK:
+            return alert
+        alert.status = HoldAlertStatus.QUEUED
+        alert.save(update_fields=["status", "updated_at"])
+        outbox_enqueue(
+            recipient=alert.bank, kind=MessageKind.HOLD_ALERT, payload=alert_payload(alert)
+        )
+        audit_record(
+            actor=actor,
+            action=BlockingAction.HOLD_ALERT_RELEASE,
+            target=alert,
+            purpose="held-back unverified alert sent by the duty officer",
+            before={"status": HoldAlertStatus.HELD_BACK},
+            after={"status": HoldAlertStatus.QUEUED},
+            client_address=client_address,
+        )
+    return alert
 
 
 def _retry_delay(attempts: int) -> timedelta:

@@ -15,7 +15,7 @@ from kuzet.accounts.access import acting_user, capability_required, get_visible_
 from kuzet.accounts.models import Capability
 from kuzet.audit.services import audit_read_many, client_address_of
 from kuzet.blocking import services
-from kuzet.blocking.models import PartnerInboxItem
+from kuzet.blocking.models import HoldAlert, HoldAlertStatus, PartnerInboxItem
 
 # Why a partner consults the messages addressed to it (recorded with every read).
 INBOX_READ_PURPOSE = "partner inbox: requests addressed to the organisation"
@@ -56,3 +56,28 @@ def acknowledge(request: HttpRequest, message_id: uuid.UUID) -> HttpResponse:
     services.inbox_acknowledge(actor=user, item=item)
     messages.success(request, _("Acknowledged. The Department sees the time you confirmed."))
     return redirect("blocking:inbox")
+
+
+@capability_required(Capability.RELEASE_HOLD_ALERTS)
+def held_back(request: HttpRequest) -> HttpResponse:
+    """The duty officers' queue: unverified alerts held back by a bank's hourly budget."""
+    alerts = (
+        HoldAlert.objects.visible_to(acting_user(request))
+        .filter(status=HoldAlertStatus.HELD_BACK)
+        .select_related("report", "transfer", "bank")
+        .order_by("-created_at")
+    )
+    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    return render(request, "blocking/held_back.html", {"page": page})
+
+
+@capability_required(Capability.RELEASE_HOLD_ALERTS)
+@require_POST
+def release(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = acting_user(request)
+    alert = get_visible_or_404(
+        HoldAlert.objects.visible_to(user), request, user, public_id=public_id
+    )
+    services.hold_alert_release(actor=user, alert=alert, client_address=client_address_of(request))
+    messages.success(request, _("Sent to the bank, marked as an unconfirmed victim report."))
+    return redirect("blocking:held_back")

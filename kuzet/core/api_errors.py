@@ -22,7 +22,8 @@ ERROR_DESCRIPTIONS = {
     409: "The Idempotency-Key was used with another body, or its first request still runs.",
     413: "The body is larger than this endpoint takes; refused before it is read.",
     422: "Fields at fault, named in `errors`.",
-    429: "Over a quota of your organisation; wait the seconds in `Retry-After`.",
+    429: "Over your client's allowance per minute for this kind of call, or over a quota of "
+    "your organisation; wait the seconds in `Retry-After`.",
 }
 
 
@@ -33,5 +34,9 @@ class ErrorOut(Schema):
 
 
 def error_responses(*statuses: int) -> dict[int, Any]:
-    """``{status: ErrorOut}`` for the ``response=`` of an endpoint; 401 and 422 always."""
-    return dict.fromkeys(sorted({401, 413, 422, 400, *statuses}), ErrorOut)
+    """``{status: ErrorOut}`` for the ``response=`` of an endpoint.
+
+    400, 401, 413, 422 and 429 can answer any call (every call is counted against the client's
+    allowance), so they are always listed; ``statuses`` adds the endpoint's own.
+    """
+    return dict.fromkeys(sorted({400, 401, 413, 422, 429, *statuses}), ErrorOut)

@@ -23,6 +23,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"label": _("Reports"), "url": reverse("reports:queue")})
     if user.has_capability(Capability.TAKE_REPORTS):
         items.append({"label": _("New report"), "url": reverse("reports:staff_new")})
+    if user.has_capability(Capability.RELEASE_HOLD_ALERTS):
+        items.append({"label": _("Held-back alerts"), "url": reverse("blocking:held_back")})
     if user.has_capability(Capability.VIEW_INBOX):
         items.append({"label": _("Inbox"), "url": reverse("blocking:inbox")})
     if user.has_capability(Capability.VIEW_AUDIT):

@@ -76,6 +76,7 @@ class Capability(StrEnum):
     IMPORT_REPORTS = "reports.import"  # a partner system uploads a large import
     VIEW_INBOX = "inbox.view"  # a partner's inbox of hold alerts (a read)
     ACKNOWLEDGE_INBOX = "inbox.acknowledge"  # confirm receipt: starts a hold's clock
+    RELEASE_HOLD_ALERTS = "hold_alerts.release"  # send a held-back unverified alert after all
 
 
 _STAFF_READING = frozenset({Capability.VIEW_DIRECTORY, Capability.VIEW_REPORTS})
@@ -86,13 +87,17 @@ _CASEWORK = frozenset(
         Capability.CHANGE_REPORT_STATUS,
         Capability.REGISTER_REPORTS,
         Capability.MESSAGE_REPORTERS,
+        # The duty officer's too: an unverified alert held back by a bank's budget waits for a
+        # police officer to judge it.
+        Capability.RELEASE_HOLD_ALERTS,
     }
 )
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     # Takes reports and starts their review; registering a criminal case, rejecting or closing
     # a report and writing to the citizen are the investigator's and the head's decisions.
-    Role.DUTY_OFFICER: _STAFF_READING | {Capability.TAKE_REPORTS, Capability.REVIEW_REPORTS},
+    Role.DUTY_OFFICER: _STAFF_READING
+    | {Capability.TAKE_REPORTS, Capability.REVIEW_REPORTS, Capability.RELEASE_HOLD_ALERTS},
     Role.INVESTIGATOR: _STAFF_READING | _CASEWORK,
     Role.ANALYST: _STAFF_READING | {Capability.VIEW_STATISTICS},
     Role.HEAD_OF_UNIT: _STAFF_READING
@@ -170,6 +175,9 @@ REPORT_WRITE_CAPABILITIES = frozenset(
         Capability.CHANGE_REPORT_STATUS,
         Capability.REGISTER_REPORTS,
         Capability.MESSAGE_REPORTERS,
+        # The duty officer's too: an unverified alert held back by a bank's budget waits for a
+        # police officer to judge it.
+        Capability.RELEASE_HOLD_ALERTS,
     }
 )
 

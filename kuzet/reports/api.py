@@ -16,7 +16,7 @@ from pydantic import ConfigDict, Field, ValidationError
 
 from kuzet.accounts import services as accounts_services
 from kuzet.accounts.access import get_visible_or_404
-from kuzet.accounts.api import require_scope
+from kuzet.accounts.api import ApiRate, require_scope
 from kuzet.accounts.models import ApiClient, ApiScope, OrganisationKind
 from kuzet.audit.services import audit_read, audit_read_many, client_address_of
 from kuzet.blocking import services as blocking_services
@@ -58,6 +58,19 @@ class ReportOut(Schema):
     received_at: datetime
 
 
+class ReceiptOut(Schema):
+    """What a partner learns when its submission joined a report it did not make: that it
+    arrived, under its own reference, and nothing of the other report."""
+
+    external_reference: str
+    outcome: Literal["merged"] = "merged"
+    is_duplicate: bool = True
+    detail: str = (
+        "Received. The transfer had already been reported; your submission was added to that "
+        "report as another source."
+    )
+
+
 class BulkIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -67,6 +80,7 @@ class BulkIn(Schema):
 class RowResult(Schema):
     row: int
     outcome: ImportRowOutcome
+    # Absent when the row joined a report another source made: that report is not yours.
     report: ReportOut | None = None
     errors: dict[str, str] | None = None
 
@@ -101,6 +115,17 @@ def _channel(client: ApiClient) -> str:
     return channel
 
 
+def _own_report_ids(client: ApiClient, reports: list[Report]) -> set[int]:
+    """Of ``reports``, those the client's organisation started (one query whatever the count)."""
+    if not reports:
+        return set()
+    return set(
+        Report.objects.filter(pk__in={report.pk for report in reports})
+        .submitted_first_by(client.organisation)
+        .values_list("pk", flat=True)
+    )
+
+
 def _submit_one(request: HttpRequest, client: ApiClient, report_in: ReportIn) -> RowResult:
     try:
         submitted = services.report_submit(
@@ -112,6 +137,8 @@ def _submit_one(request: HttpRequest, client: ApiClient, report_in: ReportIn) ->
         )
     except services.ReportInvalid as error:
         return RowResult(row=0, outcome=ImportRowOutcome.INVALID, errors=error.errors)
+    if submitted.is_duplicate and not _own_report_ids(client, [submitted.report]):
+        return RowResult(row=0, outcome=ImportRowOutcome.MERGED)
     return RowResult(
         row=0,
         outcome=ImportRowOutcome.MERGED if submitted.is_duplicate else ImportRowOutcome.CREATED,
@@ -148,11 +175,12 @@ def _idempotent(
 
 @router.post(
     "/reports",
-    response={201: ReportOut, 200: ReportOut, **error_responses(403, 409)},
+    response={201: ReportOut, 200: ReportOut | ReceiptOut, **error_responses(403, 409)},
     summary="Submit one report (Idempotency-Key honoured)",
-    description="201 with the new report; 200 with the report already made when your "
-    "`external_reference` was sent before (or the transfer was already reported, then "
-    "`is_duplicate` is true). A transfer younger than the golden hour sends the receiving bank "
+    description="201: a new report. 200: already known: your own report again (you resent "
+    "its reference, or reported the same transfer twice), or, when the transfer was first "
+    "reported by someone else, only a receipt for your submission: another source's report "
+    "is never disclosed. A transfer younger than the golden hour sends the receiving bank "
     "a hold alert at once. Only banks, telecom operators and platforms submit (403 otherwise).",
 )
 def report_create(
@@ -171,8 +199,11 @@ def report_create(
                 "detail": "The report has errors; fix the fields named.",
                 "errors": result.errors,
             }
-        report = result.report.model_dump() if result.report else {}
-        return (201 if result.outcome == ImportRowOutcome.CREATED else 200), report
+        if result.report is None:
+            return 200, ReceiptOut(external_reference=payload.external_reference).model_dump()
+        return (
+            201 if result.outcome == ImportRowOutcome.CREATED else 200
+        ), result.report.model_dump()
 
     return Status(*_idempotent(request, client, "reports.create", handler))
 
@@ -214,6 +245,14 @@ def _bulk(request: HttpRequest, client: ApiClient, rows: list[dict[str, Any]]) -
     submitted = services.report_submit_many(
         actor=client, items=items, client_address=client_address_of(request)
     )
+    own = _own_report_ids(
+        client,
+        [
+            outcome.report
+            for outcome in submitted
+            if not isinstance(outcome, services.ReportInvalid) and outcome.is_duplicate
+        ],
+    )
     for index, outcome in zip(positions, submitted, strict=True):
         if isinstance(outcome, services.ReportInvalid):
             results[index] = {
@@ -222,6 +261,9 @@ def _bulk(request: HttpRequest, client: ApiClient, rows: list[dict[str, Any]]) -
                 "report": None,
                 "errors": outcome.errors,
             }
+            continue
+        if outcome.is_duplicate and outcome.report.pk not in own:
+            results[index] = {"row": index, "outcome": "merged", "report": None, "errors": None}
             continue
         report = _report_out(
             outcome.report,
@@ -261,7 +303,7 @@ def report_bulk(
         None, alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DESCRIPTION
     ),
 ) -> JsonResponse:
-    client = require_scope(request, ApiScope.REPORTS_WRITE)
+    client = require_scope(request, ApiScope.REPORTS_WRITE, rate=ApiRate.BULK)
     status, body = _idempotent(
         request, client, "reports.bulk", lambda: (200, _bulk(request, client, payload.reports))
     )
@@ -344,7 +386,7 @@ def report_bulk_csv(
         None, alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DESCRIPTION
     ),
 ) -> Status[Any] | JsonResponse:
-    client = require_scope(request, ApiScope.REPORTS_WRITE)
+    client = require_scope(request, ApiScope.REPORTS_WRITE, rate=ApiRate.BULK)
     raw = file.read(20 * 1024 * 1024 + 1)
     if len(raw) > 20 * 1024 * 1024:
         return Status(400, {"detail": "The file is larger than 20 MB; split it."})
@@ -400,12 +442,11 @@ class ImportOut(Schema):
 class ImportRowOut(Schema):
     row: int
     outcome: ImportRowOutcome
-    tracking_number: str | None
+    tracking_number: str | None = Field(
+        description="The report's number when your row started it; empty when the row joined "
+        "a report another source made (that report is not yours) or was invalid."
+    )
     errors: dict[str, str] | None
-
-    @staticmethod
-    def resolve_tracking_number(row: Any) -> str | None:
-        return row.report.tracking_number if row.report else None
 
 
 @router.post(
@@ -424,7 +465,7 @@ def import_create(
         None, alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DESCRIPTION
     ),
 ) -> JsonResponse:
-    client = require_scope(request, ApiScope.REPORTS_WRITE)
+    client = require_scope(request, ApiScope.REPORTS_WRITE, rate=ApiRate.IMPORT)
     channel = _channel(client)
 
     def handler() -> tuple[int, dict[str, Any]]:
@@ -448,7 +489,7 @@ def import_create(
     summary="An import's progress",
 )
 def import_detail(request: HttpRequest, import_id: uuid.UUID) -> ReportImport:
-    client = require_scope(request, ApiScope.REPORTS_WRITE)
+    client = require_scope(request, ApiScope.REPORTS_WRITE, rate=ApiRate.READ)
     return get_visible_or_404(
         ReportImport.objects.visible_to(client), request, client, public_id=import_id
     )
@@ -472,7 +513,7 @@ def import_rows(
     offset: int = Query(0, ge=0, le=10_000_000),  # type: ignore[type-arg]
 ) -> dict[str, Any]:
     # Paged by hand: ninja's @paginate cannot resolve this module's postponed annotations.
-    client = require_scope(request, ApiScope.REPORTS_WRITE)
+    client = require_scope(request, ApiScope.REPORTS_WRITE, rate=ApiRate.READ)
     report_import = get_visible_or_404(
         ReportImport.objects.visible_to(client), request, client, public_id=import_id
     )
@@ -485,7 +526,22 @@ def import_rows(
         purpose=f"{IMPORT_ROWS_READ_PURPOSE} (rows from {offset}, at most {limit})",
         client_address=client_address_of(request),
     )
-    return {"items": list(rows[offset : offset + limit]), "count": rows.count()}
+    page = list(rows[offset : offset + limit])
+    own = _own_report_ids(client, [row.report for row in page if row.report is not None])
+    items = [
+        {
+            "row": row.row,
+            "outcome": row.outcome,
+            "tracking_number": (
+                row.report.tracking_number
+                if row.report is not None and row.report_id in own
+                else None
+            ),
+            "errors": row.errors,
+        }
+        for row in page
+    ]
+    return {"items": items, "count": rows.count()}
 
 
 @router.get(
@@ -497,8 +553,12 @@ def import_rows(
 )
 def report_detail(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     client = require_scope(request, ApiScope.REPORTS_READ)
+    # Only a report the client's own submission started: a submission merged into another
+    # source's report gives no read access to that report.
     report = get_visible_or_404(
-        Report.objects.visible_to(client).select_related("department"),
+        Report.objects.visible_to(client)
+        .submitted_first_by(client.organisation)
+        .select_related("department"),
         request,
         client,
         public_id=public_id,
@@ -515,6 +575,13 @@ def report_detail(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
 class InboxItemOut(Schema):
     message_id: uuid.UUID
     kind: str
+    standing: Literal["unverified_report", "confirmed", "order"] | None = Field(
+        None,
+        description="How far a hold alert can be relied on: unverified_report (a member of the "
+        "public said so; for your own fraud review), confirmed (by a police officer or the "
+        "victim's own bank), order (a prosecutor's or a court's order). The payload says the "
+        "same in words (standing_summary, legal_basis, request: kk, ru, en).",
+    )
     payload: dict[str, Any]
     received_at: datetime
     acknowledged_at: datetime | None
@@ -562,7 +629,7 @@ def inbox_list(
     tags=["inbox"],
 )
 def inbox_acknowledge(request: HttpRequest, message_id: uuid.UUID) -> PartnerInboxItem:
-    client = require_scope(request, ApiScope.INBOX_ACKNOWLEDGE)
+    client = require_scope(request, ApiScope.INBOX_ACKNOWLEDGE, rate=ApiRate.WRITE)
     item = get_visible_or_404(
         PartnerInboxItem.objects.visible_to(client), request, client, message_id=message_id
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from captcha.fields import CaptchaField  # type: ignore[import-untyped]
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -231,3 +232,23 @@ def apply_service_errors(form: forms.Form, formset: Any, errors: dict[str, str])
 
 def attachments_from(files: Any) -> list[Any]:
     return list(files.getlist("attachments"))[: MAXIMUM_ATTACHMENTS + 1]
+
+
+class ChallengeForm(forms.Form):
+    """The picture challenge the public pages ask for once an address has sent many reports.
+
+    Drawn by kuzet itself (django-simple-captcha), a plain image and a text box: it works
+    without JavaScript and with nothing from outside.
+    """
+
+    challenge = CaptchaField(
+        label=_("Type the letters and digits you see in the picture"),
+        help_text=_(
+            "Many reports came from your network in the last hour, so we check that a person is "
+            "sending this one. If you cannot read the picture, call 102: the duty officer takes "
+            "your report by phone."
+        ),
+        error_messages={
+            "invalid": _("That did not match the picture. Type what you see in the new picture.")
+        },
+    )

@@ -130,6 +130,25 @@ class ReportQuerySet(models.QuerySet["Report"]):
             return self.filter(department_id=organisation.pk)
         return self.none()
 
+    def submitted_first_by(self, organisation: object) -> ReportQuerySet:
+        """Reports that ``organisation``'s own submission started (its source came first).
+
+        A partner whose submission was merged into a report another partner or a citizen made
+        has a source on that report, but the report is not its own: it must learn nothing of
+        it (tracking number, department, priority, alerts), only that its submission arrived.
+        """
+        organisation_id = getattr(organisation, "pk", None)
+        if organisation_id is None:
+            return self.none()
+        first_source = (
+            ReportSource.objects.filter(report=models.OuterRef("pk"))
+            .order_by("id")
+            .values("organisation_id")[:1]
+        )
+        return self.annotate(first_source_organisation=models.Subquery(first_source)).filter(
+            first_source_organisation=organisation_id
+        )
+
 
 class Report(TimeStampedModel, PublicIdentifierModel):
     """One fraud incident as reported, possibly by several sources (victim, bank, telecom)."""

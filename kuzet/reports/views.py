@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -31,9 +30,11 @@ from kuzet.accounts.access import (
 )
 from kuzet.accounts.models import Capability, User
 from kuzet.audit.services import audit_read, client_address_of
+from kuzet.ratelimit.services import Limit, Usage, rate_hit, rate_peek
 from kuzet.reports import services
 from kuzet.reports.forms import (
     AddInformationForm,
+    ChallengeForm,
     MessageReporterForm,
     RegisterForm,
     ReportForm,
@@ -45,17 +46,36 @@ from kuzet.reports.forms import (
 from kuzet.reports.models import Attachment, Channel, Report, ReportStatus
 from kuzet.reports.uploads import UploadRejected, inspect_upload
 
+# The public form's submissions this browser made, by key digest → tracking number (session).
+SUBMITTED_SESSION_KEY = "kuzet_public_submissions"
+SUBMITTED_REMEMBERED = 20
 
-def _tracking_secret_for(submission_key: str) -> str:
-    """The reporter's secret, derived from the form's one-time key.
 
-    A double-clicked submit (same key) therefore leads both clicks to the same receipt with the
-    same secret link, without keeping the secret anywhere in the database.
-    """
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"tracking:{submission_key}".encode(), hashlib.sha256
-    ).hexdigest()
-    return digest[:32]
+def submission_key_digest(key: str) -> str:
+    """What is stored of the form's one-time key: a replayed key must not find a report by a
+    look at the database, and the key proves nothing to anyone but the browser that sent it."""
+    return hashlib.sha256(f"submission:{key}".encode()).hexdigest()
+
+
+def _public_usage(request: HttpRequest, *, count: bool) -> Usage:
+    """This client address's writes to the public pages in the current hour."""
+    limit = Limit(scope="public.address", count=settings.PUBLIC_FORM_REFUSE_PER_HOUR, seconds=3600)
+    key = client_address_of(request) or "unknown"
+    return rate_hit(limit, key) if count else rate_peek(limit, key)
+
+
+def _needs_challenge(usage: Usage, *, counted: bool) -> bool:
+    """Above the threshold every write must solve the challenge; a page shown now prepares the
+    challenge its next write will need."""
+    threshold = settings.PUBLIC_FORM_CHALLENGE_PER_HOUR
+    return usage.hits > threshold if counted else usage.hits >= threshold
+
+
+def _too_many(request: HttpRequest, usage: Usage) -> HttpResponse:
+    minutes = max(1, (usage.retry_after + 59) // 60)
+    response = render(request, "reports/too_many.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(usage.retry_after)
+    return response
 
 
 def _inspect_attachments(request: HttpRequest, form: Form) -> list[services.AttachmentInput]:
@@ -84,9 +104,18 @@ def _submit_form(request: HttpRequest, *, staff: bool) -> HttpResponse:
     initial = {"submission_key": uuid.uuid4().hex}
     form = form_class(request.POST or None, initial=initial)
     formset = TransferFormSet(request.POST or None, prefix="transfers")
+    challenge: ChallengeForm | None = None
+    if not staff:
+        usage = _public_usage(request, count=request.method == "POST")
+        if usage.is_exceeded:
+            return _too_many(request, usage)
+        if _needs_challenge(usage, counted=request.method == "POST"):
+            challenge = ChallengeForm(request.POST or None)
     found: list[indicators.Indicator] = []
     if request.method == "POST":
         forms_valid = form.is_valid() & formset.is_valid()
+        if challenge is not None:
+            forms_valid = challenge.is_valid() & forms_valid
         attachments = _inspect_attachments(request, form) if forms_valid else []
         if forms_valid and form.is_valid():
             transfers = [
@@ -95,44 +124,74 @@ def _submit_form(request: HttpRequest, *, staff: bool) -> HttpResponse:
                 if (transfer := transfer_form.to_input()) is not None
             ]
             data = form.to_input(transfers, get_language()[:2] or "ru")
-            key = form.cleaned_data["submission_key"]
-            secret = _tracking_secret_for(key)
+            key_digest = submission_key_digest(form.cleaned_data["submission_key"])
             try:
                 submitted = services.report_submit(
                     actor=acting_user(request) if staff else None,
                     channel=Channel.STAFF if staff else Channel.PUBLIC_WEB,
-                    data=services.replace_input(data, submission_key=key),
+                    data=services.replace_input(data, submission_key=key_digest),
                     client_address=client_address_of(request),
-                    tracking_secret=secret,
                     attachments=tuple(attachments),
                 )
             except services.ReportInvalid as error:
                 apply_service_errors(form, formset, error.errors)
             else:
-                report = submitted.report
                 if staff:
+                    report = submitted.report
                     messages.success(
                         request,
                         _("Report %(number)s is in the queue of %(department)s.")
                         % {"number": report.tracking_number, "department": report.department},
                     )
                     return redirect("reports:detail", public_id=report.public_id)
-                if report.submission_key != key:
-                    # The same transfer was reported before (by this person from another page
-                    # load, or by their bank): the details joined that report.
-                    return render(request, "reports/merged.html", {"report": report})
-                return redirect(
-                    "reports:receipt", tracking_number=report.tracking_number, secret=secret
-                )
+                return _public_outcome(request, submitted, key_digest)
         if form.is_bound and form.data.get("suspect_identifiers"):
             found = indicators.extract(str(form.data.get("suspect_identifiers"))[:5000])
     status = 400 if request.method == "POST" else 200
     return render(
         request,
         "reports/report_form.html",
-        {"form": form, "formset": formset, "found": found, "staff": staff},
+        {
+            "form": form,
+            "formset": formset,
+            "found": found,
+            "staff": staff,
+            "challenge": challenge,
+        },
         status=status,
     )
+
+
+def _public_outcome(
+    request: HttpRequest, submitted: services.SubmittedReport, key_digest: str
+) -> HttpResponse:
+    """What a citizen is shown after sending: never anything of a report that is not theirs.
+
+    A new report: its receipt, with the secret link (the secret exists only in this redirect).
+    The same form sent again: "already received", with the tracking number only for the
+    browser that sent it first (remembered in its session), never the secret. Details merged
+    into a report someone else made (the victim's bank, another page load): a receipt of their
+    own submission, without that report's number.
+    """
+    report = submitted.report
+    remembered: dict[str, str] = request.session.get(SUBMITTED_SESSION_KEY, {})
+    if submitted.tracking_secret is not None:
+        remembered = {**remembered, key_digest: report.tracking_number}
+        request.session[SUBMITTED_SESSION_KEY] = dict(
+            list(remembered.items())[-SUBMITTED_REMEMBERED:]
+        )
+        return redirect(
+            "reports:receipt",
+            tracking_number=report.tracking_number,
+            secret=submitted.tracking_secret,
+        )
+    if report.submission_key == key_digest:
+        return render(
+            request,
+            "reports/already_received.html",
+            {"tracking_number": remembered.get(key_digest)},
+        )
+    return render(request, "reports/merged.html", {"received_at": timezone.now()})
 
 
 @require_http_methods(["GET", "POST"])
@@ -167,7 +226,15 @@ def receipt(request: HttpRequest, tracking_number: str, secret: str) -> HttpResp
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest, tracking_number: str, secret: str) -> HttpResponse:
-    """The reporter's page: status history in plain language, messages, add information."""
+    """The reporter's page: status history in plain language, messages, add information.
+
+    Adding information writes, so it counts against the address's hourly allowance of public
+    writes (before the secret is checked, so guessing secrets counts too).
+    """
+    if request.method == "POST":
+        usage = _public_usage(request, count=True)
+        if usage.is_exceeded:
+            return _too_many(request, usage)
     report = _own_report(tracking_number, secret)
     form = AddInformationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -7,8 +7,9 @@ the others and for other tenants); ``test_every_write_capability_has_a_denied_ro
 a capability has no denied row. The machinery is in ``matrix.py``.
 
 The world: a citizen's golden-hour report routed to Almaty (alice, bob) naming a Kaspi account,
-so Kaspi (frank) has a hold alert in its inbox; an evidence file on it; a report Kaspi submitted
-itself; an import of Kaspi's; Halyk's officer and token as another bank.
+so Kaspi (frank) has a hold alert in its inbox (and Halyk one held back by its budget); an
+evidence file on it; a report Kaspi submitted itself; an import of Kaspi's; Halyk's officer and
+token as another bank.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from kuzet.accounts.tests.matrix import Caller, Expect, MatrixRow, check_row, se
 from kuzet.audit.models import AuditEvent
 from kuzet.audit.services import SystemActor
 from kuzet.blocking import services as blocking_services
-from kuzet.blocking.models import HoldAlert, PartnerInboxItem
+from kuzet.blocking.models import HoldAlert, HoldAlertStatus, PartnerInboxItem, Standing
 from kuzet.core.permissions import ROLE_CAPABILITIES, SCOPE_CAPABILITIES, Capability
 from kuzet.reports import services as report_services
 from kuzet.reports.models import Attachment, Report, ReportImport
@@ -101,7 +102,19 @@ def world(make_persona, settings, tmp_path) -> dict[str, Any]:
         rows=[{"external_reference": "KASPI-I-1", "narrative": "x", "region": "KZ-71"}],
     )
     report_services.report_import_run(import_id=kaspi_import.pk)
+    # An unverified alert to Halyk about the same transfer, held back by Halyk's hourly budget.
+    kaspi_alert = HoldAlert.objects.get(bank=kaspi)
+    held_back_alert = HoldAlert.objects.create(
+        report=kaspi_alert.report,
+        transfer=kaspi_alert.transfer,
+        bank=halyk,
+        amount=kaspi_alert.amount,
+        minutes_since_transfer=kaspi_alert.minutes_since_transfer,
+        standing=Standing.UNVERIFIED_REPORT,
+        status=HoldAlertStatus.HELD_BACK,
+    )
     return {
+        "held_back_alert": held_back_alert,
         "citizen_report": citizen_report,
         "attachment": attachment,
         "kaspi_report": kaspi_report,
@@ -226,6 +239,20 @@ def api_inbox(caller: Caller, _item: PartnerInboxItem) -> int:
 
 def api_acknowledge(caller: Caller, item: PartnerInboxItem) -> int:
     return int(caller.post(f"/api/v1/inbox/{item.message_id}/ack").status_code)
+
+
+def web_release(caller: Caller, alert: HoldAlert) -> int:
+    return int(caller.post(f"/inbox/held-back/{alert.public_id}/release/").status_code)
+
+
+def service_release(caller: Caller, alert: HoldAlert) -> int:
+    return service_status(
+        lambda: blocking_services.hold_alert_release(actor=caller.actor, alert=alert)
+    )
+
+
+def alert_status(alert: HoldAlert) -> str:
+    return HoldAlert.objects.get(pk=alert.pk).status
 
 
 def disable_member(caller: Caller, membership: Membership) -> int:
@@ -428,6 +455,11 @@ ROWS: list[MatrixRow] = [
         ("token:HALYK:inbox:read,inbox:acknowledge", 404, D),
         ("legacy-token:DCC:inbox:read,inbox:acknowledge", 401, D),
     ]],
+    *[MatrixRow(p, "hold_alert.release", in_world("held_back_alert"), web_release, s, e,
+                alert_status) for p, s, e in [
+        ("bob", 302, A), ("alice", 302, A), ("dave", 302, A), ("carol", 404, D),
+        ("frank", 403, D), ("halyk_officer", 403, D), ("erin", 403, D), ("ivan", 403, D),
+    ]],
     # ---- people and tokens
     *[MatrixRow(p, "member.disable", membership_of(target), disable_member, s, e,
                 membership_state) for p, target, s, e in [
@@ -472,6 +504,10 @@ ROWS: list[MatrixRow] = [
         ("frank", 200, A), ("grace", 403, D), ("halyk_officer", 403, D), ("bob", 403, D),
         ("token:KASPI:inbox:read", 403, D),
     ]],
+    *[MatrixRow(p, "service.hold_alert_release", in_world("held_back_alert"), service_release,
+                s, e, alert_status, is_service_call=True) for p, s, e in [
+        ("bob", 200, A), ("frank", 403, D), ("erin", 403, D), ("token:HALYK:inbox:read", 403, D),
+    ]],
     *[MatrixRow(p, "service.api_client_create", REPORT, service_issue_token, s, e, token_count,
                 is_service_call=True) for p, s, e in [
         ("admin", 200, A), ("frank", 403, D), ("dave", 403, D), ("alice", 403, D),
@@ -500,6 +536,7 @@ WRITE_CAPABILITY_ACTIONS = {
     Capability.SUBMIT_REPORTS: "api.report.submit",
     Capability.IMPORT_REPORTS: "api.import.create",
     Capability.ACKNOWLEDGE_INBOX: "inbox.acknowledge",
+    Capability.RELEASE_HOLD_ALERTS: "hold_alert.release",
     Capability.MANAGE_MEMBERS: "member.disable",
     Capability.MANAGE_API_CLIENTS: "token.revoke",
 }
