@@ -35,6 +35,9 @@ MODULES = (
     "lookalike",
     "identifiers",
     "network",
+    "patterns",
+    "number_runs",
+    "candidates",
     "extract",
 )
 # Character-level loops, compiled by Cython with the C types in their .pxd file: mypyc cannot

@@ -236,7 +236,11 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 def clear_kuzet_caches() -> None:
     # Every module that keeps per-value caches, so that each run pays for one cold pass.
-    for module in (kuzet_domains, sys.modules["kuzet.indicators.extract"]):
+    for module in (
+        kuzet_domains,
+        sys.modules["kuzet.indicators.candidates"],
+        sys.modules["kuzet.indicators.number_runs"],
+    ):
         for name in dir(module):
             function = getattr(module, name)
             if hasattr(function, "cache_clear") and name not in ("brands", "_index", "_extractor"):

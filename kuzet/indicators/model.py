@@ -9,7 +9,15 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import TypeAlias
 
-__all__ = ["Indicator", "IndicatorType", "InvalidIndicator", "JSONValue", "new_indicator"]
+__all__ = [
+    "PERSONAL_DATA_TYPES",
+    "Indicator",
+    "IndicatorType",
+    "InvalidIndicator",
+    "JSONValue",
+    "mask_value",
+    "new_indicator",
+]
 
 JSONValue: TypeAlias = str | int | float | bool | None | list["JSONValue"] | dict[str, "JSONValue"]
 
@@ -46,6 +54,43 @@ class InvalidIndicator(ValueError):
         super().__init__(f"invalid {self.indicator_type}: {reason}")
 
 
+PERSONAL_DATA_TYPES = frozenset(
+    {
+        IndicatorType.CARD,
+        IndicatorType.CARD_PARTIAL,
+        IndicatorType.IIN,
+        IndicatorType.BIN,
+        IndicatorType.PHONE,
+        IndicatorType.IBAN,
+        IndicatorType.EMAIL,
+    }
+)
+
+
+def mask_value(indicator_type: IndicatorType | str, value: str) -> str:
+    """The masked form of a canonical value; values that are not personal data are unchanged.
+
+    card ``440043******1234`` (first 6, last 4); IIN/BIN ``901123******``; phone
+    ``+7701***4567``; IBAN ``KZ86125K********0100``; e-mail ``a***@domain``.
+    """
+    kind = IndicatorType(indicator_type)
+    if kind is IndicatorType.CARD and len(value) > 10:
+        return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    if kind in (IndicatorType.IIN, IndicatorType.BIN):
+        return value[:6] + "*" * max(len(value) - 6, 0)
+    if kind is IndicatorType.PHONE and len(value) > 9:
+        return value[:5] + "***" + value[-4:]
+    if kind is IndicatorType.IBAN and len(value) > 12:
+        return value[:8] + "*" * (len(value) - 12) + value[-4:]
+    if kind is IndicatorType.EMAIL and "@" in value:
+        local, _, domain = value.rpartition("@")
+        return (local[:1] or "*") + "***@" + domain
+    if kind in PERSONAL_DATA_TYPES:
+        # A personal value too short for the usual pattern is hidden entirely.
+        return value if kind is IndicatorType.CARD_PARTIAL else "*" * len(value)
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Indicator:
     """One identifier found in (or parsed from) a text.
@@ -67,10 +112,8 @@ class Indicator:
 
     @property
     def masked(self) -> str:
-        """The form to show by default: personal data partly hidden (see ``mask``)."""
-        from kuzet.indicators.masking import mask
-
-        return mask(self)
+        """The form to show by default: personal data partly hidden (see ``mask_value``)."""
+        return mask_value(self.type, self.value)
 
     def as_dict(self) -> dict[str, JSONValue]:
         """A flat, JSON-serialisable dict: the common fields plus the type's own details."""

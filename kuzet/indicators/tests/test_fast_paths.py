@@ -4,6 +4,7 @@ Indicator constructor."""
 
 from __future__ import annotations
 
+import importlib
 import re
 import sys
 from types import MappingProxyType
@@ -25,6 +26,8 @@ from kuzet.indicators.normalise import (
 
 # The module, not the function the package re-exports under the same name.
 extract_module = sys.modules["kuzet.indicators.extract"]
+patterns = importlib.import_module("kuzet.indicators.patterns")
+candidates = importlib.import_module("kuzet.indicators.candidates")
 
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -71,7 +74,7 @@ _SENTENCE_END = frozenset(" \n\t\r,;!?)\"'»")
 def extract_trying_every_trigger(text: str) -> list[Indicator]:
     """``extract`` with the plain trigger loop: every trigger character is visited."""
     normalised = normalise(text)
-    collector = extract_module._Collector(text, None if normalised.is_identity else normalised)
+    collector = candidates._Collector(text, None if normalised.is_identity else normalised)
     subject = normalised.text
     position = 0
     while (trigger := _EVERY_TRIGGER.search(subject, position)) is not None:
@@ -88,9 +91,7 @@ def extract_trying_every_trigger(text: str) -> list[Indicator]:
             if (
                 trigger_position - 3 >= low
                 and subject[trigger_position - 1] == " "
-                and (
-                    handled := extract_module._spaced_iban(collector, subject, trigger_position - 3)
-                )
+                and (handled := candidates._spaced_iban(collector, subject, trigger_position - 3))
             ):
                 position = max(position, handled)
                 continue
@@ -100,18 +101,18 @@ def extract_trying_every_trigger(text: str) -> list[Indicator]:
                 extract_module._word_start(subject, low, trigger_position), trigger_position + 1
             )
         for candidate_start in starts:
-            matcher = extract_module._matcher(subject[candidate_start])
+            matcher = patterns._matcher(subject[candidate_start])
             match = matcher(subject, candidate_start) if matcher is not None else None
             if match is not None:
-                handler = extract_module._HANDLERS[match.lastgroup or "domain"]
+                handler = candidates._HANDLERS[match.lastgroup or "domain"]
                 # As in extract: a candidate that fails before the trigger lets the loop come
                 # back to the trigger itself ("TXYZ…,1.2.3.4": not a wallet, then an address).
                 position = max(handler(collector, match, subject), candidate_start + 1)
                 break
     if "T" in subject:
         added = len(collector.results)
-        for wallet in extract_module._TRON_WITHOUT_DIGITS.finditer(subject):
-            extract_module._crypto(collector, wallet, subject)
+        for wallet in patterns._TRON_WITHOUT_DIGITS.finditer(subject):
+            candidates._crypto(collector, wallet, subject)
         if len(collector.results) > added:
             collector.results.sort(key=lambda indicator: indicator.start)
     return collector.results
@@ -183,10 +184,10 @@ def test_the_rewrite_pattern_finds_what_the_plain_one_finds(text: str) -> None:
 def _plain_candidate_pattern(names: list[str]) -> re.Pattern[str]:
     """The candidate pattern without the number fast path, and with backtracking digit groups
     and mask look-ahead, as first written."""
-    branches = dict(extract_module._BRANCHES)
+    branches = dict(patterns._BRANCHES)
     branches["number"] = branches["number"].replace("[0-9]++", "[0-9]+")
     branches["partial"] = branches["partial"].replace("{0,10}+", "{0,10}")
-    chosen = [name for name in extract_module._ORDER if name in names and name != "fastnumber"]
+    chosen = [name for name in patterns._ORDER if name in names and name != "fastnumber"]
     return re.compile("|".join(f"(?P<{name}>{branches[name]})" for name in chosen))
 
 
@@ -199,9 +200,9 @@ _NUMBER_PIECES = [*"0123456789 .:,;!?)(-+@/*xX•●aZ\n", "0x", "1.2.3.4", "::"
 @SETTINGS
 @example("8 747 609 0657, 87011234567@mail.ru 4400 43** **** 1234 1.2.3.4 8-701-123-45-67")
 def test_the_number_fast_path_changes_no_candidate(text: str) -> None:
-    fast = extract_module._matcher("7")
+    fast = patterns._matcher("7")
     assert fast is not None
-    names = sorted(extract_module._branches_for("7"))
+    names = sorted(patterns._branches_for("7"))
     plain = _plain_candidate_pattern(names).match
     for position in range(len(text)):
         found, expected = fast(text, position), plain(text, position)

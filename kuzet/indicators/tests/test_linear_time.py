@@ -19,7 +19,7 @@ import pytest
 
 from kuzet.indicators import extract
 
-extract_module = importlib.import_module("kuzet.indicators.extract")
+candidates = importlib.import_module("kuzet.indicators.candidates")
 
 
 class _CountingText(str):
@@ -52,14 +52,14 @@ TAILS = [
 
 
 @pytest.mark.skipif(
-    not isinstance(extract_module._trim_url, FunctionType),
+    not isinstance(candidates._trim_url, FunctionType),
     reason="counts reads through a str subclass, which only plain Python calls",
 )
 @pytest.mark.parametrize(("tail", "kept"), TAILS, ids=lambda value: repr(value[:8]))
 def test_trailing_punctuation_is_trimmed_in_one_pass(tail: str, kept: str) -> None:
     text = _CountingText(_URL + tail)
     _CountingText.read = 0
-    assert str(extract_module._trim_url(text)) == _URL + kept
+    assert str(candidates._trim_url(text)) == _URL + kept
     # Counting brackets once, a look at each character and one copy: at most 4n reads. The
     # old trimmer read about n²/2 (2·10⁸ here).
     assert _CountingText.read <= 4 * len(text)
