@@ -62,7 +62,7 @@ bench-indicators: install  ## Indicator engine against ioc-finder, iocextract, i
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[bench]'
 	$(PYTHON) benchmarks/indicators/run.py
 
-bench-intake: install  ## The medium world through the partner API, on SQLite and PostgreSQL
+bench-intake: install  ## The medium world through the public form's path and the partner API, SQLite and PostgreSQL, in-process
 	$(BIN)/kuzet collectstatic --noinput -v 0
 	$(PYTHON) benchmarks/intake/run.py --scale medium
 

@@ -16,6 +16,7 @@ The hot modules may also be compiled (``scripts/build_native.py``, run by ``make
 the same source compiled by mypyc (and the character loops of ``scanner.py`` by Cython) into
 ``native/``, used only while it matches the source.
 ``IMPLEMENTATION`` says which runs; ``KUZET_INDICATORS_PURE=1`` forces plain Python.
+``clear_caches()`` empties the engine's per-value caches (benchmarks measure cold with it).
 """
 
 import hashlib
@@ -54,6 +55,7 @@ if os.environ.get("KUZET_INDICATORS_PURE") != "1" and _compiled_modules_are_curr
 else:
     IMPLEMENTATION = "pure Python"
 
+from kuzet.indicators.caches import clear_caches
 from kuzet.indicators.extract import extract
 from kuzet.indicators.masking import PERSONAL_DATA_TYPES, identifier_hash, mask, mask_value
 from kuzet.indicators.model import Indicator, IndicatorType, InvalidIndicator, JSONValue
@@ -81,6 +83,7 @@ __all__ = [
     "IndicatorType",
     "InvalidIndicator",
     "JSONValue",
+    "clear_caches",
     "extract",
     "identifier_hash",
     "mask",
