@@ -22,7 +22,7 @@ from kuzet.accounts.models import ApiClient, ApiScope
 from kuzet.audit.services import client_address_of
 from kuzet.blocking import services as blocking_services
 from kuzet.blocking.models import PartnerInboxItem
-from kuzet.core.pagination import BoundedPagination
+from kuzet.core.pagination import MAXIMUM_API_COUNT, BoundedPagination, capped_count
 from kuzet.reports import services
 from kuzet.reports.models import Report, ReportImport
 from kuzet.reports.schemas import ReportIn
@@ -377,7 +377,10 @@ def import_detail(request: HttpRequest, import_id: uuid.UUID) -> ReportImport:
 
 class ImportRowsOut(Schema):
     items: list[ImportRowOut]
-    count: int
+    count: int = Field(description="Rows that match, counted up to 10,000.")
+    count_is_exact: bool = Field(
+        description="False when more than 10,000 rows match and `count` stopped there."
+    )
 
 
 @router.get(
@@ -400,7 +403,12 @@ def import_rows(
     rows = report_import.rows.exclude(outcome="").select_related("report").order_by("row")
     if outcome:
         rows = rows.filter(outcome=outcome)
-    return {"items": list(rows[offset : offset + limit]), "count": rows.count()}
+    counted = capped_count(rows, MAXIMUM_API_COUNT)
+    return {
+        "items": list(rows[offset : offset + limit]),
+        "count": counted.value,
+        "count_is_exact": counted.is_exact,
+    }
 
 
 @router.get("/reports/{public_id}", response=ReportOut, summary="A report you submitted")
@@ -432,7 +440,7 @@ class InboxItemOut(Schema):
 @paginate(BoundedPagination)
 def inbox_list(request: HttpRequest, unacknowledged: bool = False) -> Any:
     client = require_scope(request, ApiScope.INBOX_READ)
-    items = PartnerInboxItem.objects.visible_to(client)
+    items = PartnerInboxItem.objects.visible_to(client).order_by("-received_at", "-id")
     if unacknowledged:
         items = items.filter(acknowledged_at__isnull=True)
     return items
