@@ -265,7 +265,7 @@ def load_world(scale: str, seed: int, batch_size: int) -> dict[str, Any]:
             break
         log(f"{delivered:,} outbox messages delivered")
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM (ANALYZE)")
         cursor.execute(
             "UPDATE kuzet_bench_pages_marker SET completed_at = now(), alerts_delivered = %s, "
             "load_seconds = %s",

@@ -10,9 +10,10 @@ that each read only the rows they return, whatever the size of the table:
 
 - the urgent reports: a range of the last two golden hours on ``received_at`` (a few hundred
   rows nationally at most), sorted by the same order;
-- for each status asked for, the other reports in ``(status, -priority, received_at, id)`` order,
-  read from the queue indexes (``reports_queue_national``, or ``reports_queue_department`` with
-  the department first), each stopping after the rows the page needs;
+- for each status asked for, the reports in ``(status, -priority, received_at, id)`` order, read
+  from the queue indexes alone (``reports_queue_national``, or ``reports_queue_department`` with
+  the department first; every column the part reads is in the index), each stopping after the
+  rows the page needs, the urgent ones left out;
 - the parts merged in Python, the page's 50 rows cut, and those 50 fetched with their
   department, region and hold-alert count in one query.
 
@@ -85,10 +86,19 @@ def queue_page(
     number = page_number_from(page_value, PAGE_SIZE)
     offset = (number - 1) * PAGE_SIZE
     wanted = offset + PAGE_SIZE + 1
-    urgent = urgent_condition(now)
-    urgent_part = _keys(reports.filter(urgent, status__in=statuses), wanted)
+    urgent_part = _keys(reports.filter(urgent_condition(now), status__in=statuses), wanted)
+    # The other parts leave the urgent reports out here rather than in SQL: the condition
+    # would need columns the queue indexes do not hold, and each part would then read the
+    # table instead of only its index. When there are more urgent reports than the page needs,
+    # the page is made of urgent reports alone and the other parts do not matter.
+    already = {key[0] for key in urgent_part}
     other_parts = [
-        _keys(reports.filter(status=status).exclude(urgent), wanted) for status in statuses
+        [
+            key
+            for key in _keys(reports.filter(status=status), wanted + len(already))
+            if key[0] not in already
+        ]
+        for status in statuses
     ]
     ordered = itertools.chain(
         ((key, True) for key in urgent_part), ((key, False) for key in _merged(other_parts))
