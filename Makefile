@@ -67,6 +67,7 @@ bench-intake: install  ## The medium world through the partner API, on SQLite an
 	$(PYTHON) benchmarks/intake/run.py --scale medium
 
 bench-pages: install  ## Staff pages and API lists on the medium and large worlds in PostgreSQL (loads each once)
+	$(PYTHON) manage.py collectstatic --noinput -v 0
 	$(PYTHON) benchmarks/pages/run.py --scales medium,large
 
 clean:  ## Remove the virtual environment, node_modules and var/

@@ -171,6 +171,7 @@ def load_world(scale: str, seed: int, batch_size: int) -> dict[str, Any]:
     from kuzet.accounts.models import Organisation
     from kuzet.audit.services import SystemActor
     from kuzet.blocking import services as blocking_services
+    from kuzet.blocking.models import OutboxMessage
     from kuzet.reports import services as report_services
     from kuzet.simulation.load import CHANNELS, report_input
 
@@ -264,6 +265,8 @@ def load_world(scale: str, seed: int, batch_size: int) -> dict[str, Any]:
         if went < 10_000:
             break
         log(f"{delivered:,} outbox messages delivered")
+    # Relays run beside the loader (``kuzet outbox deliver``) may have delivered some of them.
+    delivered = OutboxMessage.objects.filter(delivered_at__isnull=False).count()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE)")
         cursor.execute(
@@ -306,6 +309,8 @@ def child_environment(scale: str, seed: int) -> dict[str, str]:
         "DATABASE_URL": database_url(scale, seed),
         "KUZET_LOG_LEVEL": "WARNING",
         "KUZET_DEMO_MODE": "true",
+        # This checkout's var/ (collected static files) also when another checkout's code runs.
+        "KUZET_VAR_DIR": os.environ.get("KUZET_VAR_DIR") or str(REPOSITORY / "var"),
     }
 
 

@@ -4,10 +4,10 @@
 
 For each scale the world (seed 1) is loaded into its own PostgreSQL database through the real
 intake (``load.py``; a database that already holds the complete world of that seed and scale is
-reused, and the run says so), migrated to this branch's schema, vacuumed and analysed, and then measured in a
-child process with Django's test client, in-process: each figure is the time from the request
-entering Django's handler (middleware, session, scoping, queries, template or JSON) to the
-response, without an HTTP server or network in between.
+reused, and the run says so), migrated to this branch's schema, vacuumed and analysed, then
+measured in a child process with Django's test client, in-process: each figure is the time of
+one test-client call, which runs Django's whole handler (middleware, session, scoping, queries,
+template or JSON) without an HTTP server or network in between.
 
 Each page is a series of ``--requests`` requests with varying pages, filters and offsets, made
 by its persona: dave (the Department), alice (Almaty's department), erin (the auditor), frank

@@ -108,13 +108,15 @@ def test_the_overdue_warning_stops_counting_at_its_cap(
         status=ReportStatus.SUBMITTED, registration_due_at=timezone.now() - timedelta(hours=1)
     )
     browser = signed_in("dave")
-    assert "6 reports are past their 24-hour registration limit" in browser.get(
-        "/reports/"
-    ).content.decode()
+    assert (
+        "6 reports are past their 24-hour registration limit"
+        in browser.get("/reports/").content.decode()
+    )
     monkeypatch.setattr(queue, "MAXIMUM_OVERDUE_COUNT", 4)
-    assert "More than 4 reports are past their 24-hour registration limit" in browser.get(
-        "/reports/"
-    ).content.decode()
+    assert (
+        "More than 4 reports are past their 24-hour registration limit"
+        in browser.get("/reports/").content.decode()
+    )
 
 
 def test_a_page_deeper_than_the_bound_shows_the_deepest_page(
