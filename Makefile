@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PYTHON := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install native assets messages demo test check fmt schema bench-indicators bench-intake clean
+.PHONY: help install native assets messages demo test check fmt schema bench-indicators bench-intake bench-pages clean
 
 help:            ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -65,6 +65,10 @@ bench-indicators: install  ## Indicator engine against ioc-finder, iocextract, i
 bench-intake: install  ## The medium world through the public form's path and the partner API, SQLite and PostgreSQL, in-process
 	$(BIN)/kuzet collectstatic --noinput -v 0
 	$(PYTHON) benchmarks/intake/run.py --scale medium
+
+bench-pages: install  ## Staff pages and API lists on the medium and large worlds in PostgreSQL (loads each once)
+	$(PYTHON) manage.py collectstatic --noinput -v 0
+	$(PYTHON) benchmarks/pages/run.py --scales medium,large
 
 clean:  ## Remove the virtual environment, node_modules and var/
 	rm -rf $(VENV) node_modules var kuzet/static/vendor

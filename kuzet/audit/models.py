@@ -114,7 +114,12 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
         indexes: ClassVar = [
             models.Index(fields=["occurred_at"]),
-            models.Index(fields=["object_type", "object_id"]),
+            # The auditors' filters, each in the page's order (newest sequence first), so a
+            # page of one actor's or one object's entries reads only that page.
+            models.Index(
+                fields=["object_type", "object_id", "-sequence"], name="audit_object_newest"
+            ),
+            models.Index(fields=["actor_label", "-sequence"], name="audit_actor_newest"),
             models.Index(fields=["actor_user", "occurred_at"]),
         ]
         # Constraints rather than unique=True: the same guarantee without the LIKE-pattern

@@ -195,8 +195,12 @@ class PartnerInboxItem(models.Model):
     """
 
     message_id = models.UUIDField(unique=True, editable=False)
+    # Indexed by the inbox index below, which leads with the recipient.
     recipient = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="inbox_items"
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="inbox_items",
+        db_index=False,
     )
     kind = models.CharField(max_length=50, choices=MessageKind.choices)
     payload = models.JSONField()
@@ -206,7 +210,17 @@ class PartnerInboxItem(models.Model):
     objects = InboxItemQuerySet.as_manager()
 
     class Meta:
-        ordering: ClassVar = ["-received_at"]
+        ordering: ClassVar = ["-received_at", "-id"]
+        indexes: ClassVar = [
+            # A partner's inbox, newest first (page and API), without sorting its whole inbox.
+            models.Index(fields=["recipient", "-received_at", "-id"], name="blocking_inbox_newest"),
+            # What still waits for confirmation: the banner's count and ``?unacknowledged=true``.
+            models.Index(
+                fields=["recipient", "-received_at", "-id"],
+                condition=Q(acknowledged_at__isnull=True),
+                name="blocking_inbox_unacknowledged",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.message_id}"

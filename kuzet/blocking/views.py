@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +15,11 @@ from kuzet.accounts.models import Capability
 from kuzet.audit.services import audit_read_many, client_address_of
 from kuzet.blocking import services
 from kuzet.blocking.models import HoldAlert, HoldAlertStatus, PartnerInboxItem
+from kuzet.core.pagination import capped_count, page_of
 
+PAGE_SIZE = 50
+# The banner counts alerts waiting for confirmation up to here ("more than 1000").
+MAXIMUM_UNACKNOWLEDGED_COUNT = 1000
 # Why a partner consults the messages addressed to it (recorded with every read).
 INBOX_READ_PURPOSE = "partner inbox: requests addressed to the organisation"
 
@@ -27,11 +30,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     recorded as a read with its purpose."""
     user = acting_user(request)
     items = PartnerInboxItem.objects.visible_to(user)
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
-    unacknowledged = items.filter(acknowledged_at__isnull=True).count()
+    page = page_of(items.order_by("-received_at", "-id"), request.GET.get("page"), PAGE_SIZE)
+    unacknowledged = capped_count(
+        items.filter(acknowledged_at__isnull=True), MAXIMUM_UNACKNOWLEDGED_COUNT
+    )
     audit_read_many(
         actor=user,
-        targets=list(page.object_list),
+        targets=list(page.rows),
         purpose=INBOX_READ_PURPOSE,
         client_address=client_address_of(request),
     )
@@ -67,7 +72,7 @@ def held_back(request: HttpRequest) -> HttpResponse:
         .select_related("report", "transfer", "bank")
         .order_by("-created_at")
     )
-    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    page = page_of(alerts, request.GET.get("page"), PAGE_SIZE)
     return render(request, "blocking/held_back.html", {"page": page})
 
 

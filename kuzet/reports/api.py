@@ -22,7 +22,7 @@ from kuzet.audit.services import audit_read, audit_read_many, client_address_of
 from kuzet.blocking import services as blocking_services
 from kuzet.blocking.models import PartnerInboxItem
 from kuzet.core.api_errors import error_responses
-from kuzet.core.pagination import MAXIMUM_PAGE_SIZE
+from kuzet.core.pagination import MAXIMUM_API_COUNT, MAXIMUM_PAGE_SIZE, capped_count
 from kuzet.reports import services
 from kuzet.reports.models import Channel, ImportRowOutcome, Report, ReportImport
 from kuzet.reports.schemas import ReportIn
@@ -497,7 +497,10 @@ def import_detail(request: HttpRequest, import_id: uuid.UUID) -> ReportImport:
 
 class ImportRowsOut(Schema):
     items: list[ImportRowOut]
-    count: int
+    count: int = Field(description="Rows that match, counted up to 10,000.")
+    count_is_exact: bool = Field(
+        description="False when more than 10,000 rows match and `count` stopped there."
+    )
 
 
 @router.get(
@@ -541,7 +544,8 @@ def import_rows(
         }
         for row in page
     ]
-    return {"items": items, "count": rows.count()}
+    counted = capped_count(rows, MAXIMUM_API_COUNT)
+    return {"items": items, "count": counted.value, "count_is_exact": counted.is_exact}
 
 
 @router.get(
@@ -589,7 +593,10 @@ class InboxItemOut(Schema):
 
 class PagedInboxItemOut(Schema):
     items: list[InboxItemOut]
-    count: int
+    count: int = Field(description="Messages that match, counted up to 10,000.")
+    count_is_exact: bool = Field(
+        description="False when more than 10,000 messages match and `count` stopped there."
+    )
 
 
 @router.get(
@@ -608,7 +615,7 @@ def inbox_list(
 ) -> dict[str, Any]:
     # Paged by hand, like import rows: the page actually returned is what the audit records.
     client = require_scope(request, ApiScope.INBOX_READ)
-    items = PartnerInboxItem.objects.visible_to(client)
+    items = PartnerInboxItem.objects.visible_to(client).order_by("-received_at", "-id")
     if unacknowledged:
         items = items.filter(acknowledged_at__isnull=True)
     page = list(items[offset : offset + limit])
@@ -618,7 +625,8 @@ def inbox_list(
         purpose=INBOX_READ_PURPOSE,
         client_address=client_address_of(request),
     )
-    return {"items": page, "count": items.count()}
+    counted = capped_count(items, MAXIMUM_API_COUNT)
+    return {"items": page, "count": counted.value, "count_is_exact": counted.is_exact}
 
 
 @router.post(

@@ -212,7 +212,23 @@ class Report(TimeStampedModel, PublicIdentifierModel):
         # those also build a second, LIKE-pattern index per column that nothing here queries
         # and every bulk intake would pay to maintain.
         indexes: ClassVar = [
-            models.Index(fields=["department", "status", "-priority"]),
+            # The queue's order within one status (``reports.queue``): a department's queue,
+            # and the Department's national one. ``id`` makes the order total, so pages never
+            # repeat or skip a report of equal priority and time.
+            models.Index(
+                fields=["department", "status", "-priority", "received_at", "id"],
+                name="reports_queue_department",
+            ),
+            models.Index(
+                fields=["status", "-priority", "received_at", "id"], name="reports_queue_national"
+            ),
+            # Reports whose 24-hour registration clock runs: few at any time in real life (the
+            # rest are registered, rejected or closed), so the overdue warning reads only them.
+            models.Index(
+                fields=["department", "registration_due_at"],
+                condition=models.Q(status__in=["submitted", "under_review"]),
+                name="reports_awaiting_registration",
+            ),
             models.Index(fields=["fingerprint"], name="reports_report_fingerprint"),
         ]
         constraints: ClassVar = [
@@ -534,6 +550,11 @@ class ReportImportRow(models.Model):
 
     class Meta:
         ordering: ClassVar = ["report_import", "row"]
+        # A partner's "rows to fix" (``?outcome=invalid``) in row order, without reading the
+        # other 49,000 rows of an import.
+        indexes: ClassVar = [
+            models.Index(fields=["report_import", "outcome", "row"], name="reports_import_outcome")
+        ]
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["report_import", "row"], name="reports_import_row_once")
         ]

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -44,6 +41,7 @@ from kuzet.reports.forms import (
     attachments_from,
 )
 from kuzet.reports.models import Attachment, Channel, Report, ReportStatus
+from kuzet.reports.queue import overdue_count, queue_page, statuses_for
 from kuzet.reports.uploads import UploadRejected, inspect_upload
 
 # The public form's submissions this browser made, by key digest → tracking number (session).
@@ -277,39 +275,12 @@ def staff_report(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.VIEW_REPORTS)
 def queue(request: HttpRequest) -> HttpResponse:
     """The department's queue: golden-hour reports first, then by priority; the 24-hour
-    registration clock on every row."""
+    registration clock on every row. Paged without a total (``reports.queue``)."""
     now = timezone.now()
-    # Urgent: the money left within the golden hour and the report is still fresh enough for a
-    # hold to catch it. Old golden-hour reports keep their priority but not the top of the queue.
-    urgent_since = now - timedelta(minutes=2 * settings.GOLDEN_HOUR_MINUTES)
-    reports = (
-        Report.objects.visible_to(request.user)
-        .select_related("department", "region")
-        .annotate(
-            alert_count=Count("hold_alerts"),
-            is_urgent=Case(
-                When(is_golden_hour=True, received_at__gte=urgent_since, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-        )
-        .order_by("-is_urgent", "-priority", "received_at")
-    )
+    reports = Report.objects.visible_to(request.user)
     status = request.GET.get("status", "open")
-    if status == "open":
-        reports = reports.filter(
-            status__in=[
-                ReportStatus.SUBMITTED,
-                ReportStatus.UNDER_REVIEW,
-                ReportStatus.NEEDS_CLARIFICATION,
-            ]
-        )
-    elif status in ReportStatus.values:
-        reports = reports.filter(status=status)
-    page = Paginator(reports, 50).get_page(request.GET.get("page"))
-    overdue = Report.objects.visible_to(request.user).filter(
-        Q(status=ReportStatus.SUBMITTED) | Q(status=ReportStatus.UNDER_REVIEW),
-        registration_due_at__lt=now,
+    page = queue_page(
+        reports, statuses=statuses_for(status), now=now, page_value=request.GET.get("page")
     )
     return render(
         request,
@@ -319,7 +290,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "now": now,
             "status": status,
             "statuses": ReportStatus.choices,
-            "overdue_count": overdue.count(),
+            "overdue": overdue_count(reports, now=now),
         },
     )
 
