@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -71,6 +72,32 @@ def test_a_report_goes_to_its_regions_department_or_else_to_the_centre():
     assert department_for(None, departments=departments, central=CENTRAL) is CENTRAL
     astana = Region(pk=71, iso_code="KZ-71")
     assert department_for(astana, departments=departments, central=CENTRAL) is CENTRAL
+
+
+def test_one_transfer_written_in_utc_and_in_local_time_has_one_fingerprint():
+    """After 19:00 UTC it is already tomorrow in Kazakhstan: the day is taken there."""
+    evening = datetime(2020, 3, 1, 19, 40, tzinfo=UTC)
+    local = evening.astimezone(ZoneInfo("Asia/Almaty"))
+    prints = {
+        fingerprint(
+            validate(
+                ReportInput(
+                    narrative="Перевёл.",
+                    transfers=(
+                        TransferInput(
+                            amount=Decimal("250000"),
+                            to_account="KZ86125KZT5004100100",
+                            transferred_at=when,
+                        ),
+                    ),
+                ),
+                regions={},
+                now=evening + timedelta(hours=1),
+            )
+        )
+        for when in (evening, local)
+    }
+    assert len(prints) == 1
 
 
 def lookups_for(rows: list[ValidRow]) -> Lookups:

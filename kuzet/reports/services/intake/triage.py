@@ -10,22 +10,29 @@ import math
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from kuzet.accounts.models import Organisation, Region
 from kuzet.reports.models import AgeBand
 from kuzet.reports.services.intake.inputs import ReportInput
 from kuzet.reports.services.intake.validation import Validated
 
+# The whole country keeps one time (UTC+5 since March 2024). A transfer's day is its day here,
+# whichever offset the sender wrote it in: a bank sending UTC and a citizen typing local time
+# describe the same transfer after 19:00 UTC too.
+KAZAKHSTAN_TIME = ZoneInfo("Asia/Almaty")
+
 
 def fingerprint(validated: Validated) -> str:
     """The same transfer reported by anyone gives the same fingerprint ('' without transfers).
 
-    The receiving identifier, the amount and the calendar day identify a transfer whoever
-    reports it (the victim, their bank, the receiving bank).
+    The receiving identifier, the amount and the calendar day in Kazakhstan identify a
+    transfer whoever reports it (the victim, their bank, the receiving bank).
     """
     parts: list[str] = []
     for transfer, target in zip(validated.data.transfers, validated.targets, strict=False):
-        day = transfer.transferred_at.date().isoformat() if transfer.transferred_at else ""
+        when = transfer.transferred_at
+        day = when.astimezone(KAZAKHSTAN_TIME).date().isoformat() if when else ""
         parts.append(f"{target.value if target else ''}|{transfer.amount.normalize()}|{day}")
     if not parts:
         return ""
