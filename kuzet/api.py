@@ -21,6 +21,7 @@ from kuzet.accounts import services as accounts_services
 from kuzet.accounts.access import staff_login_required
 from kuzet.accounts.models import ApiClient, TokenRefusal
 from kuzet.audit.services import FAILURE_ENTRIES_PER_MINUTE, client_address_of
+from kuzet.blocking import api as blocking_api
 from kuzet.core.actors import ActionDenied
 from kuzet.core.api_errors import ERROR_DESCRIPTIONS
 from kuzet.ratelimit.services import RateLimited
@@ -184,3 +185,4 @@ def unexpected_error(request: HttpRequest, error: Exception) -> HttpResponse:
 
 api.add_router("/", accounts_api.router)
 api.add_router("/", reports_api.router)
+api.add_router("/", blocking_api.router)

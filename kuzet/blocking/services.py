@@ -70,6 +70,8 @@ class AlertRequest:
 STANDING_BY_CHANNEL = {"staff": Standing.CONFIRMED, "bank": Standing.CONFIRMED}
 
 BUDGET_WINDOW = timedelta(hours=1)
+# Why a partner reads its inbox (recorded with every message read: alerts carry full numbers).
+INBOX_READ_PURPOSE = "partner inbox: requests addressed to the organisation"
 
 
 def standing_for_channel(channel: str) -> Standing:

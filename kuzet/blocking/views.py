@@ -20,8 +20,6 @@ from kuzet.core.pagination import capped_count, page_of
 PAGE_SIZE = 50
 # The banner counts alerts waiting for confirmation up to here ("more than 1000").
 MAXIMUM_UNACKNOWLEDGED_COUNT = 1000
-# Why a partner consults the messages addressed to it (recorded with every read).
-INBOX_READ_PURPOSE = "partner inbox: requests addressed to the organisation"
 
 
 @capability_required(Capability.VIEW_INBOX)
@@ -37,7 +35,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     audit_read_many(
         actor=user,
         targets=list(page.rows),
-        purpose=INBOX_READ_PURPOSE,
+        purpose=services.INBOX_READ_PURPOSE,
         client_address=client_address_of(request),
     )
     return render(
