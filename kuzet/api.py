@@ -97,7 +97,8 @@ api = NinjaAPI(
         "its line breaks. Bodies are limited per endpoint (1 MB; 24 MB for bulk calls; 128 MB "
         "for imports) and refused from their Content-Length. Writes honour `Idempotency-Key` "
         "(1-255 printable ASCII characters) for 24 hours: the same key and body replay the "
-        "stored answer, another body gets 409; 4xx answers are not stored. Each client has "
+        "stored answer, another body gets 422, a repeat while the first still runs 409; 4xx "
+        "answers are not stored. Each client has "
         "its own allowance per minute for each kind of call (reads, single writes, bulk "
         "writes, imports); over it a call answers 429 with a Retry-After header in seconds."
         + AUDIT_DESCRIPTION

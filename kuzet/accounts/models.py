@@ -401,8 +401,8 @@ class ApiClient(TimeStampedModel, PublicIdentifierModel):
 class IdempotencyRecord(models.Model):
     """The stored answer to a partner's POST with an ``Idempotency-Key`` header (Stripe rules).
 
-    Same key and same body: the stored answer is replayed. Same key, another body, or the first
-    request still running: 409. A request that failed validation is not stored, so it can be
+    Same key and same body: the stored answer is replayed. Same key and another body: 422. The
+    first request still running: 409. A request that failed validation is not stored, so it can be
     corrected and sent again with the same key.
     """
 

@@ -645,7 +645,7 @@ def reference_data_seed(
 
 
 class IdempotencyConflict(Exception):
-    """The key was used with another body, or its first request is still running (409)."""
+    """The key was used with another body (422), or its first request is still running (409)."""
 
     def __init__(self, status: int, message: str) -> None:
         self.status = status
@@ -666,9 +666,11 @@ def idempotent_call(
 ) -> tuple[int, dict[str, Any]]:
     """Run ``handler`` once per (client, endpoint, key); replay its answer to repeats.
 
-    Stripe's rules: the same key with the same body gets the stored answer; with another body, or
-    while the first request runs, a 409. Answers in the 4xx range are not kept, so a corrected
-    request may reuse the key. Keys older than 24 hours are forgotten.
+    The IETF Idempotency-Key draft's rules (Stripe's, with its status codes): the same key with
+    the same body gets the stored answer; with another body a 422 (the request is wrong, retrying
+    it will not help); while the first request runs a 409 (retrying later will). Answers in the
+    4xx range are not kept, so a corrected request may reuse the key. Keys older than 24 hours are
+    forgotten.
     """
     if not key or len(key) > 255 or not key.isascii() or not key.isprintable():
         raise IdempotencyConflict(
@@ -690,7 +692,9 @@ def idempotent_call(
         existing = IdempotencyRecord.objects.get(api_client=api_client, endpoint=endpoint, key=key)
         if existing.request_digest != digest:
             raise IdempotencyConflict(
-                409, "This Idempotency-Key was already used with a different request body."
+                422,
+                "This Idempotency-Key was already used with a different request body: "
+                "send a new key with a new request.",
             ) from None
         if existing.status_code == 0:
             raise IdempotencyConflict(

@@ -19,9 +19,10 @@ ERROR_DESCRIPTIONS = {
     401: "Missing, unknown, expired or revoked token.",
     403: "The token lacks the scope, or the organisation's kind may not use this endpoint.",
     404: "Nothing with that id is visible to your organisation.",
-    409: "The Idempotency-Key was used with another body, or its first request still runs.",
+    409: "The first request with this Idempotency-Key still runs; retry shortly.",
     413: "The body is larger than this endpoint takes; refused before it is read.",
-    422: "Fields at fault, named in `errors`.",
+    422: "Fields at fault, named in `errors`; or an Idempotency-Key already used with another "
+    "body.",
     429: "Over your client's allowance per minute for this kind of call, or over a quota of "
     "your organisation; wait the seconds in `Retry-After`.",
 }

@@ -38,7 +38,7 @@ REPORT_READ_PURPOSE = "partner: status of a report it submitted"
 IMPORT_ROWS_READ_PURPOSE = "partner: results of its own import"
 IDEMPOTENCY_KEY_DESCRIPTION = (
     "1-255 printable ASCII characters, kept 24 hours: the same key with the same body replays "
-    "the stored answer; with another body, or while the first request runs, 409. Answers in "
+    "the stored answer; with another body 422; while the first request runs, 409. Answers in "
     "the 4xx range are not stored, so a corrected request may reuse its key."
 )
 

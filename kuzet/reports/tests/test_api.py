@@ -77,11 +77,12 @@ def test_idempotency_key_replays_the_stored_answer(client, api_token):
     assert Report.objects.count() == 1
 
 
-def test_idempotency_key_with_another_body_is_409(client, api_token):
+def test_idempotency_key_with_another_body_is_422(client, api_token):
+    """The IETF draft's answer: the request is wrong (a 409 would invite a retry)."""
     token = api_token("HALYK", scopes=WRITE)
     post(client, token, "/api/v1/reports", a_report(), HTTP_IDEMPOTENCY_KEY="k-2")
     other = post(client, token, "/api/v1/reports", a_report("HALYK-2"), HTTP_IDEMPOTENCY_KEY="k-2")
-    assert other.status_code == 409
+    assert other.status_code == 422
     assert "different request body" in other.json()["detail"]
     assert Report.objects.count() == 1
 

@@ -52,7 +52,7 @@ def test_an_import_replayed_with_its_idempotency_key_is_created_once(
     assert first.json()["id"] == again.json()["id"]
     assert ReportImport.objects.count() == 1
     other_body = _post_import(client, token, [a_report("IDEM-2")], HTTP_IDEMPOTENCY_KEY="import-1")
-    assert other_body.status_code == 409
+    assert other_body.status_code == 422
 
 
 def test_a_partner_over_its_imports_in_progress_gets_a_429_with_retry_after(
