@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "captcha",
+    "django_guid",
     "kuzet.core",
     "kuzet.accounts",
     "kuzet.audit",
@@ -130,6 +131,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request and its error page carry one reference.
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -347,15 +350,24 @@ LOGGING = {
     "disable_existing_loggers": False,
     # No secrets or personal data in the log: tracking secrets and query strings are cut from
     # messages, and tracebacks name exception types without their messages (kuzet.core.logs).
-    "filters": {"redact": {"()": "kuzet.core.logs.RedactingFilter"}},
+    # Every line carries the request's reference (django-guid), which the error page shows the
+    # user, so "it failed" from an officer leads to the one traceback.
+    "filters": {
+        "redact": {"()": "kuzet.core.logs.RedactingFilter"},
+        "request_reference": {"()": "django_guid.log_filters.CorrelationId"},
+    },
     "formatters": {
         "plain": {
             "()": "kuzet.core.logs.RedactingFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(correlation_id)s] %(message)s",
         }
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact", "request_reference"],
+        }
     },
     "root": {"handlers": ["console"], "level": env_string("KUZET_LOG_LEVEL", "INFO")},
     "loggers": {
@@ -364,6 +376,10 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# A request's reference: taken from X-Request-ID when it is a well-formed UUID (a proxy's own),
+# else made here; returned in the same header and shown on the error page.
+DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "VALIDATE_GUID": True, "UUID_LENGTH": 32}
 
 # Client addresses behind the TLS proxy (security.md F6). X-Forwarded-For is read only when the
 # peer is one of these networks, right to left, skipping every trusted hop; otherwise the peer

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_guid import get_guid
 
 from kuzet.accounts.access import staff_login_required
 from kuzet.accounts.models import Capability, Membership, Organisation, Role
@@ -83,7 +84,9 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    """The last-resort page, with the request's reference: the same one is on every log line
+    of the request, so the administrator finds the traceback the user met."""
+    return render(request, "errors/500.html", {"reference": get_guid() or ""}, status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -142,6 +142,32 @@ def test_a_failing_tracking_page_logs_neither_the_secret_nor_personal_data(
     assert "77011234567" not in written
 
 
+def test_an_error_page_shows_the_reference_every_log_line_of_its_request_carries(
+    reference_data: None, monkeypatch: Any, server_log: io.StringIO
+) -> None:
+    def fails(**arguments: Any) -> None:
+        raise ValueError("a fault")
+
+    monkeypatch.setattr(views.services, "report_find_by_secret", fails)
+    client = Client(raise_request_exception=False)
+    response = client.get("/report/track/26-17/some-secret/")
+    reference = response["X-Request-ID"]
+    assert response.status_code == 500
+    assert len(reference) == 32
+    assert reference in response.content.decode()
+    assert f"[{reference}] Internal Server Error" in server_log.getvalue()
+
+
+def test_a_request_reference_sent_by_the_client_is_kept_only_when_well_formed(client: Any) -> None:
+    proxy_reference = "0123456789abcdef0123456789abcdef"
+    assert client.get("/healthz", HTTP_X_REQUEST_ID=proxy_reference)["X-Request-ID"] == (
+        proxy_reference
+    )
+    injected = client.get("/healthz", HTTP_X_REQUEST_ID="x\nFAKE LOG LINE")["X-Request-ID"]
+    assert "FAKE" not in injected
+    assert len(injected) == 32
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
