@@ -158,14 +158,27 @@ def hold_alerts_create(
     return alerts
 
 
+# The advisory-lock namespace of the per-bank budget (pg_advisory_xact_lock(int4, int4)).
+BUDGET_LOCK_NAMESPACE = 0x4B42  # "KB"
+
+
 def _unverified_budget_left(bank_ids: set[int], now: datetime) -> dict[int, int]:
     """For each bank, how many more unverified alerts it may be sent this hour (one query).
 
-    Two concurrent batches may both see the same figure and overshoot by their own size; the
-    budget is a guard against floods, not an exact quota.
+    Batches that alert the same bank with unverified alerts count and write one after the
+    other: on PostgreSQL a transaction-scoped advisory lock per bank, taken in bank order in one
+    statement so two batches cannot deadlock; SQLite's writing transactions are serialised
+    already (IMMEDIATE). Without it, N concurrent public reports all saw the same count and a
+    flood overshot the budget by its concurrency. Confirmed alerts take no lock.
     """
     if not bank_ids:
         return {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_advisory_xact_lock(%s, bank)) FROM unnest(%s::int[]) AS bank",
+                [BUDGET_LOCK_NAMESPACE, sorted(bank_ids)],
+            )
     sent = dict(
         HoldAlert.objects.filter(
             bank_id__in=bank_ids,

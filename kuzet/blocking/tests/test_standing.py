@@ -161,3 +161,50 @@ def test_the_bank_reads_the_standing_in_its_inbox_page_and_api(
     body = client.get("/api/v1/inbox", HTTP_AUTHORIZATION=f"Bearer {token}").json()
     assert body["items"][0]["standing"] == "unverified_report"
     assert PartnerInboxItem.objects.get().is_unverified
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_unverified_reports_do_not_overshoot_the_budget(reference_data, settings):
+    """Each report counted the alerts already sent before any of them wrote its own."""
+    import threading
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.db import connections
+    from django.utils import timezone
+
+    from kuzet.reports import services as report_services
+
+    settings.UNVERIFIED_ALERTS_PER_BANK_PER_HOUR = 2
+    reporters = 6
+    start = threading.Barrier(reporters)
+    errors: list[BaseException] = []
+
+    def report(number: int) -> None:
+        try:
+            data = report_services.ReportInput(
+                narrative="Позвонили из «службы безопасности банка».",
+                region_code="KZ-75",
+                transfers=(
+                    report_services.TransferInput(
+                        amount=Decimal(5000 + number),
+                        to_account=KASPI_IBAN,
+                        transferred_at=timezone.now() - timedelta(minutes=10),
+                    ),
+                ),
+            )
+            start.wait(timeout=10)
+            report_services.report_submit(actor=None, channel="public_web", data=data)
+        except BaseException as error:  # noqa: BLE001 — collected and asserted below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=report, args=(number,)) for number in range(reporters)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert HoldAlert.objects.count() == reporters
+    assert HoldAlert.objects.exclude(status=HoldAlertStatus.HELD_BACK).count() == 2
