@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -27,6 +26,7 @@ from kuzet.audit.models import GENESIS_HASH, AuditEvent, AuditLogAction, Outcome
 from kuzet.core.actors import Actor, SystemActor, actor_organisation
 from kuzet.core.bulk import bulk_insert
 from kuzet.core.models import AuditAction
+from kuzet.ratelimit.services import Limit, rate_hit, rate_previous
 
 __all__ = [
     "PendingEntry",
@@ -291,16 +291,12 @@ def audit_read_many(
 # A flood of bad tokens must neither grow the audit table without limit nor slow the API: the
 # first failure of a kind from a client address in a minute is recorded, the repeats are only
 # counted (and the count goes into the next entry for that address and kind), and no more than
-# FAILURE_ENTRIES_PER_MINUTE such entries are written per minute in each process whatever the
-# number of addresses. The counters live in Django's cache.
+# FAILURE_ENTRIES_PER_MINUTE such entries are written per minute whatever the number of
+# addresses. The counters are the rate limiter's, in the database every process shares, so the
+# bound holds for the whole deployment (a per-process cache multiplied it by the processes).
 FAILURE_ENTRIES_PER_MINUTE = 120
-_FAILURE_BUDGET_KEY = "kuzet:audit:refused-budget:{minute}"
-
-
-def _failure_key(minute: int, source: str, action: AuditAction, reason: str) -> str:
-    # Hashed: a reason or an IPv6 network holds characters cache backends refuse in keys.
-    digest = hashlib.sha256(f"{source}|{action}|{reason}".encode()).hexdigest()[:32]
-    return f"kuzet:audit:refused:{minute}:{digest}"
+_FAILURES_OF_A_KIND = Limit(scope="audit.refused.kind", count=1, seconds=60)
+_FAILURE_ENTRIES = "audit.refused.entries"
 
 
 def _failure_source(client_address: str | None) -> str:
@@ -314,16 +310,6 @@ def _failure_source(client_address: str | None) -> str:
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/64", strict=False))
     return str(address)
-
-
-def _count(key: str) -> int:
-    """Increment a cache counter that lives two minutes; returns the new value."""
-    cache.add(key, 0, timeout=120)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=120)
-        return 1
 
 
 def audit_access_failure(
@@ -342,13 +328,13 @@ def audit_access_failure(
     ``reason`` is a short code (``revoked``, ``missing_scope:reports:write``…), never the
     token. Returns the entry written, or None when this failure was only counted.
     """
-    minute = int(timezone.now().timestamp() // 60)
-    source = _failure_source(client_address)
-    if _count(_failure_key(minute, source, action, reason)) > 1:
+    kind = f"{_failure_source(client_address)}|{action}|{reason}"
+    if rate_hit(_FAILURES_OF_A_KIND, kind).is_exceeded:
         return None
-    if _count(_FAILURE_BUDGET_KEY.format(minute=minute)) > FAILURE_ENTRIES_PER_MINUTE:
+    entries = Limit(scope=_FAILURE_ENTRIES, count=FAILURE_ENTRIES_PER_MINUTE, seconds=60)
+    if rate_hit(entries, "all").is_exceeded:
         return None
-    repeats = (cache.get(_failure_key(minute - 1, source, action, reason)) or 1) - 1
+    repeats = max(0, rate_previous(_FAILURES_OF_A_KIND, kind) - 1)
     purpose = reason if not repeats else f"{reason}; {repeats} more in the minute before"
     return audit_record(
         actor=actor,

@@ -105,9 +105,12 @@ def rate_hit(limit: Limit, key: str, *, weight: int = 1) -> Usage:
         row = cursor.fetchone()
     hits = int(row[0]) if row else weight
     if hits == weight:
-        # A new window opened for this client: drop this limit's expired windows, so the table
-        # holds one window per active client and never grows with history.
-        RateCounter.objects.filter(scope=limit.scope, window_ends_at__lte=now).delete()
+        # A new window opened for this client: drop this limit's windows that ended before the
+        # previous one, so the table holds at most two windows per active client (the previous
+        # is read by ``rate_previous``) and never grows with history.
+        RateCounter.objects.filter(
+            scope=limit.scope, window_ends_at__lte=now - timedelta(seconds=max(1, limit.seconds))
+        ).delete()
     return Usage(limit=limit, hits=hits, retry_after=_retry_after(ends, now))
 
 
@@ -123,6 +126,20 @@ def rate_peek(limit: Limit, key: str) -> Usage:
         .first()
     )
     return Usage(limit=limit, hits=hits or 0, retry_after=_retry_after(ends, now))
+
+
+def rate_previous(limit: Limit, key: str) -> int:
+    """How many requests the client made in the window before the current one."""
+    started, _ends = _window(limit, timezone.now())
+    previous = started - timedelta(seconds=max(1, limit.seconds))
+    hits = (
+        RateCounter.objects.filter(
+            scope=limit.scope, key_digest=key_digest(key), window_started_at=previous
+        )
+        .values_list("hits", flat=True)
+        .first()
+    )
+    return hits or 0
 
 
 def rate_reset(limit: Limit, key: str) -> None:

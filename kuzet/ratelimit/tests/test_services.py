@@ -11,7 +11,14 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from kuzet.ratelimit.models import RateCounter
-from kuzet.ratelimit.services import Limit, RateLimited, rate_check, rate_hit, rate_peek
+from kuzet.ratelimit.services import (
+    Limit,
+    RateLimited,
+    rate_check,
+    rate_hit,
+    rate_peek,
+    rate_previous,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +48,11 @@ def test_a_new_window_starts_from_zero_and_drops_expired_counters():
             rate_hit(LIMIT, "client-a")
     with time_machine.travel("2026-12-03 10:01:00+00:00", tick=False):
         assert rate_hit(LIMIT, "client-a").hits == 1
-    assert RateCounter.objects.count() == 1
+        assert rate_previous(LIMIT, "client-a") == 4
+    assert RateCounter.objects.count() == 2  # the current window and the one before
+    with time_machine.travel("2026-12-03 10:02:00+00:00", tick=False):
+        rate_hit(LIMIT, "client-b")
+    assert RateCounter.objects.count() == 2  # 10:00 dropped; 10:01 is now the one before
 
 
 def test_peeking_does_not_count():
