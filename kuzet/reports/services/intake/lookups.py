@@ -204,17 +204,24 @@ def _earlier_reports(
         for report in Report.objects.filter(submission_key__in=keys).select_related("department")
         if report.submission_key is not None
     }
-    references = [
-        row.item.data.external_reference
+    references = {
+        (row.item.source_organisation.pk, row.item.data.external_reference)
         for row in rows
         if row.item.data.external_reference and row.item.source_organisation is not None
-    ]
+    }
+    # Filtered by organisation too, and on a non-empty reference: the unique index on
+    # (organisation, external_reference) answers it; by reference alone PostgreSQL read the
+    # whole table of sources for every batch.
     by_reference = {
         (source.organisation_id, source.external_reference): source.report
-        for source in ReportSource.objects.filter(external_reference__in=references)
-        .exclude(organisation=None)
+        for source in ReportSource.objects.filter(
+            organisation_id__in={organisation for organisation, _ in references},
+            external_reference__in={reference for _, reference in references},
+        )
+        .exclude(external_reference="")
         .select_related("report__department")
         if source.organisation_id is not None
+        and (source.organisation_id, source.external_reference) in references
     }
     by_fingerprint: dict[str, Report] = {}
     for report in (
