@@ -5,24 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_idempotencyrecord'),
+        ("accounts", "0003_idempotencyrecord"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CardPrefix',
+            name="CardPrefix",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prefix', models.CharField(max_length=8, unique=True, verbose_name='card prefix')),
-                ('source', models.CharField(max_length=100, verbose_name='source')),
-                ('bank', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='card_prefixes', to='accounts.organisation', verbose_name='bank')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("prefix", models.CharField(max_length=8, unique=True, verbose_name="card prefix")),
+                ("source", models.CharField(max_length=100, verbose_name="source")),
+                (
+                    "bank",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="card_prefixes",
+                        to="accounts.organisation",
+                        verbose_name="bank",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'card prefix',
-                'verbose_name_plural': 'card prefixes',
-                'ordering': ['prefix'],
+                "verbose_name": "card prefix",
+                "verbose_name_plural": "card prefixes",
+                "ordering": ["prefix"],
             },
         ),
     ]

@@ -17,9 +17,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kuzet import indicators
+from kuzet.accounts.models import Organisation
 from kuzet.audit.services import audit_record
 from kuzet.blocking import services as blocking_services
-from kuzet.accounts.models import Organisation
 from kuzet.blocking.models import HoldAlertStatus, MessageKind
 from kuzet.core.actors import ActionDenied, Actor, require_capability
 from kuzet.core.permissions import Capability
@@ -30,7 +30,6 @@ from kuzet.reports.models import (
     ReporterMessage,
     ReportIndicator,
     ReportStatus,
-    ReportTransfer,
     StatusChange,
 )
 from kuzet.reports.services.attachments import attachment_store
@@ -145,11 +144,10 @@ def report_receipt_transfers(report: Report) -> list[ReceiptTransfer]:
     """
     sent = {HoldAlertStatus.QUEUED, HoldAlertStatus.DELIVERED, HoldAlertStatus.ACKNOWLEDGED}
     rows = []
-    transfer: ReportTransfer
     for transfer in report.transfers.select_related("receiving_bank").prefetch_related(
         "hold_alerts"
     ):
-        alerted = any(alert.status in sent for alert in transfer.hold_alerts.all())  # type: ignore[attr-defined]
+        alerted = any(alert.status in sent for alert in transfer.hold_alerts.all())
         if transfer.receiving_bank is None:
             outcome = ReceiptOutcome.BANK_UNKNOWN
         elif alerted:

@@ -140,7 +140,7 @@ def _partner_card_items(start: int, count: int) -> list[IntakeItem]:
                 transfers=(replace(item.data.transfers[0], to_account=_halyk_card(number)),),
             ),
         )
-        for item, number in zip(_partner_items(start, count), range(start, start + count), strict=True)
+        for number, item in enumerate(_partner_items(start, count), start=start)
     ]
 
 

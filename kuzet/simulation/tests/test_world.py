@@ -127,8 +127,7 @@ def test_card_bins_are_the_reference_datas_so_intake_finds_the_bank(world_direct
     )
     banks_with_bins = set(reference.card_prefixes().values())
     assert all(
-        found == bank if bank in banks_with_bins else found is None
-        for bank, found in resolved
+        found == bank if bank in banks_with_bins else found is None for bank, found in resolved
     )
     assert resolved[("HALYK", "HALYK")] > 0
 
