@@ -163,6 +163,28 @@ class Organisation(TimeStampedModel):
         return self.kind in POLICE_KINDS
 
 
+class CardPrefix(models.Model):
+    """A card number prefix (BIN, 6 to 8 digits) and the bank that issued cards under it.
+
+    Seeded from ``kuzet/reference/card_ranges.json`` (publicly listed BINs, each with its
+    source); intake matches a card on its longest prefix to find the bank to alert.
+    """
+
+    prefix = models.CharField(_("card prefix"), max_length=8, unique=True)
+    bank = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="card_prefixes", verbose_name=_("bank")
+    )
+    source = models.CharField(_("source"), max_length=100)
+
+    class Meta:
+        ordering: ClassVar = ["prefix"]
+        verbose_name = _("card prefix")
+        verbose_name_plural = _("card prefixes")
+
+    def __str__(self) -> str:
+        return f"{self.prefix} → {self.bank_id}"
+
+
 class User(AbstractUser):
     """A person who signs in: staff, partner officers, foreign liaison officers, auditors.
 

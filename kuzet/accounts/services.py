@@ -31,6 +31,7 @@ from kuzet.accounts.models import (
     AccountAction,
     ApiClient,
     ApiScope,
+    CardPrefix,
     IdempotencyRecord,
     Membership,
     Organisation,
@@ -536,12 +537,16 @@ def api_denial_record(
 
 
 def reference_data_seed(
-    *, region_model: Any = Region, organisation_model: Any = Organisation
+    *,
+    region_model: Any = Region,
+    organisation_model: Any = Organisation,
+    card_prefix_model: Any | None = CardPrefix,
 ) -> dict[str, int]:
-    """Create or refresh the regions and organisations of ``kuzet.reference``. Idempotent.
+    """Create or refresh the regions, organisations and card prefixes of ``kuzet.reference``.
+    Idempotent.
 
-    Used by the data migration (which passes its historical models) and by tests that run
-    after a database flush.
+    Used by the data migrations (which pass their historical models; the first runs before the
+    card prefix table exists and passes None) and by tests that run after a database flush.
     """
     regions = {}
     for region in reference.regions():
@@ -638,7 +643,38 @@ def reference_data_seed(
                 "name_en": names["en"],
             },
         )
-    return {"regions": len(regions), "organisations": len(rows)}
+    counts = {"regions": len(regions), "organisations": len(rows)}
+    if card_prefix_model is not None:
+        counts["card prefixes"] = card_prefixes_seed(
+            organisation_model=organisation_model, card_prefix_model=card_prefix_model
+        )
+    return counts
+
+
+def card_prefixes_seed(
+    *, organisation_model: Any = Organisation, card_prefix_model: Any = CardPrefix
+) -> int:
+    """Make the card prefix table exactly ``kuzet.reference.card_prefixes()``; return its size.
+
+    A prefix dropped from the reference data is deleted: a BIN no longer known to be a bank's
+    must stop alerting that bank. Ranges are expanded to one row per prefix, so intake finds a
+    card's bank with an equality look-up on an index.
+    """
+    wanted = reference.card_prefixes()
+    sources = {
+        prefix: card_range.source
+        for card_range in reference.card_ranges()
+        for prefix in card_range.prefixes()
+    }
+    banks = dict(
+        organisation_model.objects.filter(code__in=set(wanted.values())).values_list("code", "pk")
+    )
+    card_prefix_model.objects.exclude(prefix__in=list(wanted)).delete()
+    for prefix, bank_code in wanted.items():
+        card_prefix_model.objects.update_or_create(
+            prefix=prefix, defaults={"bank_id": banks[bank_code], "source": sources[prefix]}
+        )
+    return len(wanted)
 
 
 # ---------------------------------------------------------------- idempotency

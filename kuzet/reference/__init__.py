@@ -15,13 +15,18 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "CARD_PREFIX_LENGTHS",
     "Bank",
+    "CardRange",
     "MobileOperator",
     "Region",
     "Scheme",
     "bank_by_iban_code",
-    "label_in",
+    "bank_code_for_card",
     "banks",
+    "card_prefixes",
+    "card_ranges",
+    "label_in",
     "mobile_operators",
     "operator_by_prefix",
     "organisations",
@@ -30,6 +35,8 @@ __all__ = [
 ]
 
 DATA_DIRECTORY = Path(__file__).parent
+# How long a card's issuer prefix (BIN) can be: six digits, eight since ISO/IEC 7812-1:2017.
+CARD_PREFIX_LENGTHS = (6, 7, 8)
 
 
 def _load(name: str) -> Any:
@@ -67,6 +74,27 @@ class Bank:
 
 
 @dataclass(frozen=True, slots=True)
+class CardRange:
+    """Card prefixes (BINs) of one length, ``first`` to ``last`` inclusive, issued by a bank.
+
+    Only publicly listed BINs, each with its source (``README.md`` beside the data file).
+    """
+
+    bank: str
+    first: str
+    last: str
+    scheme: str
+    issuer_as_listed: str
+    source: str
+    successor: str = ""
+
+    def prefixes(self) -> tuple[str, ...]:
+        """Every prefix of the range, as written on a card (leading zeros kept)."""
+        width = len(self.first)
+        return tuple(f"{value:0{width}d}" for value in range(int(self.first), int(self.last) + 1))
+
+
+@dataclass(frozen=True, slots=True)
 class MobileOperator:
     """A mobile operator and the +7 prefixes it was assigned (a hint only: numbers are portable)."""
 
@@ -96,6 +124,31 @@ def banks() -> tuple[Bank, ...]:
     return tuple(
         Bank(**{**row, "former_names": tuple(row["former_names"])}) for row in _load("banks.json")
     )
+
+
+@cache
+def card_ranges() -> tuple[CardRange, ...]:
+    ranges = tuple(CardRange(**row) for row in _load("card_ranges.json"))
+    for card_range in ranges:
+        if (
+            not (card_range.first.isdigit() and card_range.last.isdigit())
+            or len(card_range.first) != len(card_range.last)
+            or len(card_range.first) not in CARD_PREFIX_LENGTHS
+            or card_range.first > card_range.last
+        ):
+            raise ValueError(f"card_ranges.json: bad range {card_range.first}-{card_range.last}")
+    return ranges
+
+
+@cache
+def card_prefixes() -> dict[str, str]:
+    """Card prefix → the code of the bank that issued it, every range expanded."""
+    prefixes: dict[str, str] = {}
+    for card_range in card_ranges():
+        for prefix in card_range.prefixes():
+            if prefixes.setdefault(prefix, card_range.bank) != card_range.bank:
+                raise ValueError(f"card_ranges.json: {prefix} is listed for two banks")
+    return prefixes
 
 
 @cache
@@ -136,6 +189,16 @@ def label_in(values: dict[str, str], language: str) -> str:
 def bank_by_iban_code(code: str) -> Bank | None:
     """The bank whose three-digit code appears in positions 5-7 of a KZ IBAN."""
     return _banks_by_iban_code().get(code)
+
+
+def bank_code_for_card(number: str) -> str | None:
+    """The bank whose BIN is the longest listed prefix of ``number`` (digits only), if any."""
+    prefixes = card_prefixes()
+    for length in sorted(CARD_PREFIX_LENGTHS, reverse=True):
+        code = prefixes.get(number[:length]) if len(number) > length else None
+        if code is not None:
+            return code
+    return None
 
 
 def operator_by_prefix(prefix: str) -> MobileOperator | None:

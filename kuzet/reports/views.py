@@ -218,7 +218,15 @@ def receipt(request: HttpRequest, tracking_number: str, secret: str) -> HttpResp
     tracking_url = request.build_absolute_uri(
         reverse("reports:track", kwargs={"tracking_number": tracking_number, "secret": secret})
     )
-    return render(request, "reports/receipt.html", {"report": report, "tracking_url": tracking_url})
+    return render(
+        request,
+        "reports/receipt.html",
+        {
+            "report": report,
+            "tracking_url": tracking_url,
+            "transfers": services.report_receipt_transfers(report),
+        },
+    )
 
 
 @never_cache

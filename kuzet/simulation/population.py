@@ -156,11 +156,24 @@ class Catalogue:
             list(self.schemes), [scheme.weight_2025 for scheme in self.schemes.values()]
         )
         self.platforms = list(reference.organisations()["platforms"])
-        # Synthetic issuer prefixes (not real BINs: kazakhstan.md §2.5 forbids claiming them).
+        # A bank's cards carry a BIN the reference data lists for it (card_ranges.json), so
+        # intake finds the bank from the card as it would from a real one; only the account
+        # part after the BIN is synthetic. No public BIN is known for most banks: their cards
+        # get a made-up prefix that matches no listed BIN, so the demo also shows a card whose
+        # bank cannot be identified.
+        listed: dict[str, str] = {}
+        for prefix, bank_code in sorted(reference.card_prefixes().items()):
+            listed.setdefault(bank_code, prefix)
         self.card_prefixes = {
-            code: f"{4 if index % 3 else 5}{(index * 7919 + 40_000) % 100_000:05d}"
+            code: listed.get(code)
+            or f"{4 if index % 3 else 5}{(index * 7919 + 40_000) % 100_000:05d}"
             for index, code in enumerate(sorted(self.banks))
         }
+        if any(
+            reference.bank_code_for_card(prefix + "0" * 10) not in (code, None)
+            for code, prefix in self.card_prefixes.items()
+        ):
+            raise ValueError("a made-up card prefix falls inside another bank's listed BIN")
 
     def language_for(self, region: str, rng: random.Random) -> str:
         """kk or ru by the region's Kazakh share, and a few reports in English."""

@@ -11,6 +11,8 @@ def seed(apps: Any, schema_editor: Any) -> None:
     reference_data_seed(
         region_model=apps.get_model("accounts", "Region"),
         organisation_model=apps.get_model("accounts", "Organisation"),
+        # The card prefix table arrives in 0004; 0005 seeds it.
+        card_prefix_model=None,
     )
 
 

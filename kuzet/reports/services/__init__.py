@@ -6,10 +6,13 @@ Import from here: ``from kuzet.reports import services`` then ``services.report_
 
 from kuzet.reports.services.attachments import attachment_store, evidence_path
 from kuzet.reports.services.casework import (
+    ReceiptOutcome,
+    ReceiptTransfer,
     report_add_reporter_message,
     report_change_status,
     report_find_by_secret,
     report_message_reporter,
+    report_receipt_transfers,
     report_register,
     status_change_capability,
 )
@@ -39,6 +42,8 @@ from kuzet.reports.services.intake import (
 __all__ = [
     "MAXIMUM_IMPORT_ROWS",
     "ImportQuotaExceeded",
+    "ReceiptOutcome",
+    "ReceiptTransfer",
     "report_import_create",
     "report_import_next",
     "report_import_run",
@@ -58,6 +63,7 @@ __all__ = [
     "report_change_status",
     "report_find_by_secret",
     "report_message_reporter",
+    "report_receipt_transfers",
     "report_register",
     "status_change_capability",
     "report_submit",

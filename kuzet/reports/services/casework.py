@@ -8,6 +8,8 @@ reading a report never implies changing it.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 
 from django.db import transaction
@@ -15,9 +17,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kuzet import indicators
+from kuzet.accounts.models import Organisation
 from kuzet.audit.services import audit_record
 from kuzet.blocking import services as blocking_services
-from kuzet.blocking.models import MessageKind
+from kuzet.blocking.models import HoldAlertStatus, MessageKind
 from kuzet.core.actors import ActionDenied, Actor, require_capability
 from kuzet.core.permissions import Capability
 from kuzet.reports.models import (
@@ -107,6 +110,61 @@ def report_find_by_secret(*, tracking_number: str, secret: str) -> Report | None
     ):
         return None
     return report
+
+
+class ReceiptOutcome(StrEnum):
+    """What was done about one transfer, as its receipt tells the victim."""
+
+    # A hold alert went (or is going) to the receiving bank.
+    BANK_ALERTED = "bank_alerted"
+    # The receiving bank is known, but no alert was sent now (too late for the golden hour,
+    # held back for the duty officer, or a name that many anonymous reports name at once).
+    BANK_IDENTIFIED = "bank_identified"
+    # Neither the card's BIN nor the account told which bank received the money.
+    BANK_UNKNOWN = "bank_unknown"
+
+
+@dataclass(frozen=True)
+class ReceiptTransfer:
+    """One transfer on the victim's receipt: where it went, masked, and which bank was told."""
+
+    to_masked: str
+    to_type: str
+    amount: Decimal
+    currency: str
+    bank: Organisation | None
+    outcome: ReceiptOutcome
+
+
+def report_receipt_transfers(report: Report) -> list[ReceiptTransfer]:
+    """Every transfer of ``report`` with its receiving bank and whether that bank was alerted.
+
+    The receipt names the outcome of each transfer, never silently nothing: a victim whose
+    card or account matched no bank is told so, and to call their own bank.
+    """
+    sent = {HoldAlertStatus.QUEUED, HoldAlertStatus.DELIVERED, HoldAlertStatus.ACKNOWLEDGED}
+    rows = []
+    for transfer in report.transfers.select_related("receiving_bank").prefetch_related(
+        "hold_alerts"
+    ):
+        alerted = any(alert.status in sent for alert in transfer.hold_alerts.all())
+        if transfer.receiving_bank is None:
+            outcome = ReceiptOutcome.BANK_UNKNOWN
+        elif alerted:
+            outcome = ReceiptOutcome.BANK_ALERTED
+        else:
+            outcome = ReceiptOutcome.BANK_IDENTIFIED
+        rows.append(
+            ReceiptTransfer(
+                to_masked=transfer.to_masked,
+                to_type=transfer.to_type,
+                amount=transfer.amount,
+                currency=transfer.currency,
+                bank=transfer.receiving_bank,
+                outcome=outcome,
+            )
+        )
+    return rows
 
 
 def report_add_reporter_message(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import sync_playwright
 
 from kuzet.core.tests.test_browser import CHROMIUM, CHROMIUM_ARGUMENTS
@@ -48,3 +51,32 @@ def test_the_public_form_in_each_language(live_server, reference_data):
             page.close()
         browser.close()
     assert sorted(Report.objects.values_list("language", flat=True)) == ["en", "kk", "ru"]
+
+
+def test_a_card_transfer_receipt_names_the_alerted_bank_in_kazakh(live_server, reference_data):
+    from kuzet.core.tests.accessibility import axe_findings  # noqa: PLC0415
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGUMENTS)
+        page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+        page.goto(f"{live_server.url}/report/")
+        page.get_by_test_id("language-kk").click()
+        page.wait_for_load_state()
+        page.locator("input[name=scheme][value=fake_bank_security]").check()
+        page.select_option("#id_region_code", "KZ-75")
+        page.fill("#id_transfers-0-amount", "75000")
+        # A synthetic card under 440254, a Halyk BIN in kuzet/reference/card_ranges.json.
+        page.fill("#id_transfers-0-to_account", "4402 5412 3456 7898")
+        # Ten minutes ago in Kazakhstan's time, as the victim types it: inside the golden hour.
+        sent = timezone.localtime() - timedelta(minutes=10)
+        page.fill("#id_transfers-0-transferred_at", sent.strftime("%Y-%m-%dT%H:%M"))
+        page.fill("#id_narrative", "Банктен қоңырау шалып, ақшаны аударуды сұрады.")
+        page.check("#id_consent")
+        page.get_by_role("button", name="Арызды жіберу").click()
+        page.wait_for_selector("[data-testid=receipt-transfer]")
+        line = page.get_by_test_id("receipt-transfer")
+        assert line.get_attribute("data-outcome") == "bank_alerted"
+        assert "тоқтата тұру туралы сұрау жіберілді: Halyk Bank" in line.inner_text()
+        assert "4402541234567898" not in page.content()
+        assert axe_findings(page) == []
+        browser.close()

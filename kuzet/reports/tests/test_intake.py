@@ -104,6 +104,7 @@ def lookups_for(rows: list[ValidRow]) -> Lookups:
     return Lookups(
         banks_by_code={},
         banks_by_iban={},
+        banks_by_card_prefix={},
         departments={ALMATY.pk: ALMATY_DEPARTMENT},
         central=CENTRAL,
         fingerprints={row.index: fingerprint(row.validated) for row in rows},

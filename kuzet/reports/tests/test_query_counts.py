@@ -11,6 +11,7 @@ report).
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kuzet.accounts.models import Organisation
+from kuzet.blocking.models import HoldAlert
 from kuzet.core.actors import SystemActor
 from kuzet.reports.models import Channel, Report
 from kuzet.reports.services import IntakeItem, ReportInput, TransferInput, report_submit_many
@@ -117,3 +119,39 @@ def test_a_batch_of_one_and_a_batch_of_200_take_the_same_queries(
     assert (one, two_hundred) == expected[connection.vendor]
     if connection.vendor == "postgresql":
         assert one == two_hundred
+
+
+def _halyk_card(number: int) -> str:
+    """A Luhn-valid card under Halyk's BIN 440254 (synthetic account part), one per number."""
+    payload = f"440254{number:09d}"
+    total = 0
+    for position, character in enumerate(reversed(payload)):
+        digit = int(character) * (2 if position % 2 == 0 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return f"{payload}{(10 - total % 10) % 10}"
+
+
+def _partner_card_items(start: int, count: int) -> list[IntakeItem]:
+    """The partner batch, each transfer to a Halyk card instead of a Kaspi IBAN."""
+    return [
+        replace(
+            item,
+            data=replace(
+                item.data,
+                transfers=(replace(item.data.transfers[0], to_account=_halyk_card(number)),),
+            ),
+        )
+        for number, item in enumerate(_partner_items(start, count), start=start)
+    ]
+
+
+def test_card_transfers_add_one_lookup_whatever_the_batch_size(reference_data):
+    # The cards' BINs are read in one query per batch (every prefix length at once), so a
+    # batch of card transfers takes exactly one statement more than the same batch by IBAN.
+    one, one_without_inserts = _queries_for(_partner_card_items(0, 1))
+    two_hundred, two_hundred_without_inserts = _queries_for(_partner_card_items(1, 200))
+
+    assert one_without_inserts == two_hundred_without_inserts
+    expected = PARTNER_BATCH_QUERIES[connection.vendor]
+    assert (one, two_hundred) == (expected[0] + 1, expected[1] + 1)
+    assert HoldAlert.objects.filter(bank__code="HALYK").count() == 201

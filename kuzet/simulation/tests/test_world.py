@@ -117,6 +117,21 @@ def test_every_transfer_account_is_a_valid_iban(world_directory: Path) -> None:
     assert all(is_valid_iban(account) for account in accounts)
 
 
+def test_card_bins_are_the_reference_datas_so_intake_finds_the_bank(world_directory: Path) -> None:
+    # A card of a bank with listed BINs carries one of them; any other card matches no bank,
+    # never the wrong one.
+    resolved = collections.Counter(
+        (transfer["to_bank"], reference.bank_code_for_card(transfer["via_value"]))
+        for transfer in read_jsonl(world_directory / "transfers.jsonl")
+        if transfer["via"] == "card" and transfer["via_value"]  # not a payment at a terminal
+    )
+    banks_with_bins = set(reference.card_prefixes().values())
+    assert all(
+        found == bank if bank in banks_with_bins else found is None for bank, found in resolved
+    )
+    assert resolved[("HALYK", "HALYK")] > 0
+
+
 @pytest.mark.parametrize(
     ("kind", "parser_name"),
     [("iin", "parse_iin"), ("iban", "parse_iban"), ("card", "parse_card"),

@@ -48,7 +48,8 @@ class Command(BaseCommand):
                     device = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
                 rows.append((persona, services.totp_secret(device)))
         self.stdout.write(
-            f"Reference data: {counts['regions']} regions, {counts['organisations']} organisations."
+            f"Reference data: {counts['regions']} regions, "
+            f"{counts['organisations']} organisations, {counts['card prefixes']} card prefixes."
         )
         self.stdout.write("")
         self.stdout.write(

@@ -16,8 +16,8 @@ from typing import NamedTuple
 from django.db import connection
 from django.db.models import Count
 
-from kuzet import indicators
-from kuzet.accounts.models import Organisation, OrganisationKind
+from kuzet import indicators, reference
+from kuzet.accounts.models import CardPrefix, Organisation, OrganisationKind
 from kuzet.reports.models import Channel, Report, ReporterContact, ReportIndicator, ReportSource
 from kuzet.reports.services.intake.hashing import contact_hash, identifier_hash
 from kuzet.reports.services.intake.validation import TRANSFER_TARGET_TYPES, ValidRow
@@ -44,6 +44,8 @@ class Lookups:
     banks_by_code: Mapping[str, Organisation]
     # The three digits of a Kazakh IBAN that name the bank.
     banks_by_iban: Mapping[str, Organisation]
+    # Card prefix (BIN) → issuing bank, only the prefixes of the batch's transfer cards.
+    banks_by_card_prefix: Mapping[str, Organisation]
     # Region primary key → that region's department.
     departments: Mapping[int, Organisation]
     central: Organisation
@@ -58,6 +60,14 @@ class Lookups:
     by_fingerprint: Mapping[str, Report]
     # (reporter's contact hash, identifier hash) → that reporter's recent report naming it.
     by_contact: Mapping[tuple[str, str], Report]
+
+    def bank_for_card(self, number: str) -> Organisation | None:
+        """The bank whose BIN is the longest known prefix of the card ``number``."""
+        for length in sorted(reference.CARD_PREFIX_LENGTHS, reverse=True):
+            bank = self.banks_by_card_prefix.get(number[:length])
+            if bank is not None and len(number) > length:
+                return bank
+        return None
 
 
 def lookups_load(rows: Sequence[ValidRow], *, fingerprints: Mapping[int, str]) -> Lookups:
@@ -84,6 +94,7 @@ def lookups_load(rows: Sequence[ValidRow], *, fingerprints: Mapping[int, str]) -
     return Lookups(
         banks_by_code={row.code: row for row in banks},
         banks_by_iban={row.iban_bank_code: row for row in banks},
+        banks_by_card_prefix=_banks_by_card_prefix(rows, banks),
         departments={
             row.region_id: row
             for row in organisations
@@ -107,6 +118,33 @@ def _organisations() -> list[Organisation]:
             kind__in=[OrganisationKind.BANK, OrganisationKind.REGIONAL, OrganisationKind.CENTRAL]
         )
     )
+
+
+def _banks_by_card_prefix(
+    rows: Sequence[ValidRow], banks: list[Organisation]
+) -> dict[str, Organisation]:
+    """The issuing banks of every card the batch's transfers went to, in one query.
+
+    Every prefix length of every card is asked for at once; ``Lookups.bank_for_card`` then
+    takes the longest that matched. A batch without a card transfer asks nothing.
+    """
+    candidates = {
+        target.value[:length]
+        for row in rows
+        for target in row.validated.targets
+        if target is not None and target.type == indicators.IndicatorType.CARD
+        for length in reference.CARD_PREFIX_LENGTHS
+    }
+    if not candidates:
+        return {}
+    by_id = {bank.pk: bank for bank in banks}
+    return {
+        prefix: by_id[bank_id]
+        for prefix, bank_id in CardPrefix.objects.filter(prefix__in=candidates).values_list(
+            "prefix", "bank_id"
+        )
+        if bank_id in by_id
+    }
 
 
 def _lock_transfers(fingerprints: Mapping[int, str]) -> None:

@@ -140,15 +140,17 @@ class _Writer:
     def _transfer(
         self, transfer: TransferInput, target: indicators.Indicator | None, report: Report
     ) -> ReportTransfer:
+        # The receiving bank, most certain first: named by the reporting bank, then the bank
+        # code inside a Kazakh IBAN, then the issuer of the card's BIN.
         receiving = None
         if transfer.receiving_bank_code:
             receiving = self.lookups.banks_by_code.get(transfer.receiving_bank_code)
-        elif (
-            target is not None
-            and target.type == indicators.IndicatorType.IBAN
-            and target.value.startswith("KZ")
-        ):
+        elif target is None:
+            pass
+        elif target.type == indicators.IndicatorType.IBAN and target.value.startswith("KZ"):
             receiving = self.lookups.banks_by_iban.get(target.value[4:7])
+        elif target.type == indicators.IndicatorType.CARD:
+            receiving = self.lookups.bank_for_card(target.value)
         from_found = indicators.extract(transfer.from_account) if transfer.from_account else []
         return ReportTransfer(
             report=report,
