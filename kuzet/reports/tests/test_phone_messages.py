@@ -9,6 +9,7 @@ from django.utils import translation
 
 from kuzet import indicators
 from kuzet.reports.services.intake.validation import phone_problem
+from kuzet.reports.tests.test_views import form_data
 
 
 @pytest.mark.parametrize(
@@ -43,8 +44,6 @@ def test_the_message_is_in_one_language(written: str, language: str) -> None:
 
 
 def test_the_public_form_shows_the_kazakh_message_on_the_phone_field(client, reference_data):
-    from kuzet.reports.tests.test_views import form_data  # noqa: PLC0415 — shared form filler
-
     client.post("/i18n/setlang/", {"language": "kk", "next": "/report/"})
     response = client.post("/report/", form_data(client, reporter_phone="8 701 234 56 7"))
     page = response.content.decode()
