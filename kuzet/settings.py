@@ -374,6 +374,8 @@ LOGGING = {
         # Request lines can carry query strings; personal data must not reach the log.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # It announces each reference it makes; the reference is on every line already.
+        "django_guid": {"level": "WARNING"},
     },
 }
 

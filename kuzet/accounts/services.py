@@ -587,7 +587,7 @@ def reference_data_seed(
             {
                 "code": bank.code,
                 "kind": OrganisationKind.BANK,
-                "names": {"kk": bank.brand, "ru": bank.name_ru, "en": bank.brand},
+                "names": bank.names,
                 "bic": bank.bic,
                 "iban_bank_code": bank.iban_code,
                 "domain": bank.domain or "",

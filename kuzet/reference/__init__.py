@@ -61,16 +61,24 @@ class Region:
 
 @dataclass(frozen=True, slots=True)
 class Bank:
-    """A Kazakh bank: its BIC and the three-digit bank code inside a KZ IBAN."""
+    """A Kazakh bank: its BIC, the three-digit bank code inside a KZ IBAN, and its official name
+    in each language (``brand`` is the short trade name, the same in every language)."""
 
     code: str
     brand: str
     name_ru: str
+    name_kk: str
+    name_en: str
     bic: str
     iban_code: str
     former_names: tuple[str, ...]
     domain: str | None
     active: bool
+
+    @property
+    def names(self) -> dict[str, str]:
+        """The official name by language code, as ``label_in`` reads it."""
+        return {"kk": self.name_kk, "ru": self.name_ru, "en": self.name_en}
 
 
 @dataclass(frozen=True, slots=True)

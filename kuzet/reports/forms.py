@@ -69,7 +69,10 @@ class TransferForm(TextSafeForm):
         super().__init__(*args, **kwargs)
         sending_bank = self.fields["sending_bank"]
         assert isinstance(sending_bank, forms.ChoiceField)  # noqa: S101 — declared above
-        sending_bank.choices = [("", "—")] + [(bank.code, bank.brand) for bank in reference.banks()]
+        language = get_language() or "ru"
+        sending_bank.choices = [("", "—")] + [
+            (bank.code, localised(bank.names, language)) for bank in reference.banks()
+        ]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

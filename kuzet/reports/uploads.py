@@ -51,9 +51,15 @@ import unicodedata
 import zlib
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 __all__ = [
     "ALLOWED_CONTENT_TYPES",
@@ -133,7 +139,7 @@ class _FileType:
 
     content_type: str
     extension: str
-    label: str
+    label: StrOrPromise
     pillow_format: str | None
 
     @property
@@ -141,11 +147,11 @@ class _FileType:
         return self.pillow_format is not None
 
 
-_PNG: Final = _FileType("image/png", "png", "PNG image", "PNG")
-_JPEG: Final = _FileType("image/jpeg", "jpg", "JPEG image", "JPEG")
-_WEBP: Final = _FileType("image/webp", "webp", "WebP image", "WEBP")
-_GIF: Final = _FileType("image/gif", "gif", "GIF image", "GIF")
-_PDF: Final = _FileType("application/pdf", "pdf", "PDF document", None)
+_PNG: Final = _FileType("image/png", "png", gettext_lazy("PNG image"), "PNG")
+_JPEG: Final = _FileType("image/jpeg", "jpg", gettext_lazy("JPEG image"), "JPEG")
+_WEBP: Final = _FileType("image/webp", "webp", gettext_lazy("WebP image"), "WEBP")
+_GIF: Final = _FileType("image/gif", "gif", gettext_lazy("GIF image"), "GIF")
+_PDF: Final = _FileType("application/pdf", "pdf", gettext_lazy("PDF document"), None)
 
 ALLOWED_CONTENT_TYPES: Final = frozenset(
     file_type.content_type for file_type in (_PNG, _JPEG, _WEBP, _GIF, _PDF)
@@ -310,7 +316,8 @@ _REMOVED_NAME_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 # marks cannot make normalisation slow (E10); the end holds the base name and its extension.
 _NAME_INPUT_LIMIT: Final = 1024
 
-_TYPE_NOT_ALLOWED_MESSAGE: Final = (
+# Messages are translated when raised, in the language of the request that sent the file.
+_TYPE_NOT_ALLOWED_MESSAGE: Final = gettext_lazy(
     "Only PNG, JPEG, WebP and GIF screenshots and PDF documents can be attached; "
     "convert the file and try again."
 )
@@ -338,13 +345,16 @@ def inspect_upload(
     if size == 0:
         raise UploadRejected(
             RejectionCode.EMPTY,
-            "The file is empty; choose the screenshot or document again and re-attach it.",
+            _("The file is empty; choose the screenshot or document again and re-attach it."),
         )
     if size > max_bytes:
         raise UploadRejected(
             RejectionCode.TOO_LARGE,
-            f"The file is larger than {_describe_bytes(max_bytes)}; attach a smaller screenshot "
-            "or split the document into smaller PDFs and try again.",
+            _(
+                "The file is larger than %(limit)s; attach a smaller screenshot or split the "
+                "document into smaller PDFs and try again."
+            )
+            % {"limit": _describe_bytes(max_bytes)},
         )
     file_type = _detect_type(data[:_SIGNATURE_WINDOW])
     cleaned_name = _clean_base_name(original_name)
@@ -354,8 +364,15 @@ def inspect_upload(
         if not _is_honest_image_relabel(declared_extension, file_type):
             raise UploadRejected(
                 RejectionCode.EXTENSION_MISMATCH,
-                f"The file name ends in .{declared_extension} but the file is a "
-                f"{file_type.label}; rename it to end in .{file_type.extension} and try again.",
+                _(
+                    "The file name ends in .%(declared)s but the file is a %(detected)s; rename "
+                    "it to end in .%(extension)s and try again."
+                )
+                % {
+                    "declared": declared_extension,
+                    "detected": file_type.label,
+                    "extension": file_type.extension,
+                },
             )
         found_warnings.append(UploadWarning.EXTENSION_CORRECTED)
 
@@ -424,22 +441,28 @@ def _detect_type(head: bytes) -> _FileType:
     ):
         raise UploadRejected(
             RejectionCode.ARCHIVE_REFUSED,
-            "Archives and office documents (ZIP, RAR, 7z, gzip, tar, Word, Excel) cannot be "
-            "attached; attach each screenshot or PDF on its own.",
+            _(
+                "Archives and office documents (ZIP, RAR, 7z, gzip, tar, Word, Excel) cannot be "
+                "attached; attach each screenshot or PDF on its own."
+            ),
         )
     if head.startswith(_EXECUTABLE_SIGNATURES):
         raise UploadRejected(
             RejectionCode.EXECUTABLE_REFUSED,
-            "Programs and scripts cannot be attached; attach a screenshot or a PDF of what you "
-            "saw instead.",
+            _(
+                "Programs and scripts cannot be attached; attach a screenshot or a PDF of what "
+                "you saw instead."
+            ),
         )
     if _looks_like_markup(head):
         raise UploadRejected(
             RejectionCode.MARKUP_REFUSED,
-            "Web pages, SVG drawings and XML files cannot be attached, because they can carry "
-            "scripts; take a screenshot or save the page as PDF and attach that.",
+            _(
+                "Web pages, SVG drawings and XML files cannot be attached, because they can "
+                "carry scripts; take a screenshot or save the page as PDF and attach that."
+            ),
         )
-    raise UploadRejected(RejectionCode.TYPE_NOT_ALLOWED, _TYPE_NOT_ALLOWED_MESSAGE)
+    raise UploadRejected(RejectionCode.TYPE_NOT_ALLOWED, str(_TYPE_NOT_ALLOWED_MESSAGE))
 
 
 def _looks_like_markup(head: bytes) -> bool:
@@ -468,8 +491,8 @@ def _describe_bytes(byte_count: int) -> str:
     """``10 MB`` for people: the limit in binary megabytes, or in bytes when below one."""
     megabytes = byte_count / (1024 * 1024)
     if megabytes >= 1:
-        return f"{megabytes:g} MB"
-    return f"{byte_count} bytes"
+        return _("%(count)s MB") % {"count": f"{megabytes:g}"}
+    return _("%(count)s bytes") % {"count": byte_count}
 
 
 def _clean_base_name(original_name: str) -> str:
@@ -579,16 +602,21 @@ def _make_preview(data: bytes, pillow_format: str, max_pixels: int) -> tuple[byt
     ) as error:
         raise UploadRejected(
             RejectionCode.IMAGE_UNREADABLE,
-            "The image could not be read; it may be damaged or incomplete. Take the screenshot "
-            "again, save it as PNG or JPEG, and re-attach it.",
+            _(
+                "The image could not be read; it may be damaged or incomplete. Take the "
+                "screenshot again, save it as PNG or JPEG, and re-attach it."
+            ),
         ) from error
 
 
 def _pixel_limit_rejection(max_pixels: int) -> UploadRejected:
     return UploadRejected(
         RejectionCode.PIXEL_LIMIT,
-        f"The image has more than {max_pixels:,} pixels; attach a smaller screenshot or "
-        "a reduced copy of the photo.",
+        _(
+            "The image has more than %(limit)s pixels; attach a smaller screenshot or a reduced "
+            "copy of the photo."
+        )
+        % {"limit": number_format(max_pixels, force_grouping=True)},
     )
 
 
@@ -660,8 +688,10 @@ def _check_pdf(data: bytes) -> None:
     if names & _PDF_ACTIVE_NAMES:
         raise UploadRejected(
             RejectionCode.PDF_ACTIVE_CONTENT,
-            "The PDF contains scripts, embedded files or actions that could run on an "
-            "officer's computer; print it to a new PDF or take screenshots, and attach that.",
+            _(
+                "The PDF contains scripts, embedded files or actions that could run on an "
+                "officer's computer; print it to a new PDF or take screenshots, and attach that."
+            ),
         )
 
 
@@ -707,8 +737,10 @@ def _object_stream_contents(data: bytes, *, is_encrypted: bool) -> list[bytes]:
         if is_encrypted:
             raise UploadRejected(
                 RejectionCode.PDF_ENCRYPTED,
-                "The PDF is encrypted, so its contents cannot be checked; remove the password "
-                "protection (for example by printing it to a new PDF) and try again.",
+                _(
+                    "The PDF is encrypted, so its contents cannot be checked; remove the "
+                    "password protection (for example by printing it to a new PDF) and try again."
+                ),
             )
         # An object stream must end before the next "stream" keyword; one that does not has
         # boundaries this scan cannot trust.
@@ -744,8 +776,10 @@ def _inflate(compressed: memoryview, budget: int) -> bytes:
 def _pdf_unreadable() -> UploadRejected:
     return UploadRejected(
         RejectionCode.PDF_UNREADABLE,
-        "The PDF could not be checked because its internal structure is damaged, unusual or "
-        "very large; print it to a new PDF and try again.",
+        _(
+            "The PDF could not be checked because its internal structure is damaged, unusual "
+            "or very large; print it to a new PDF and try again."
+        ),
     )
 
 

@@ -76,7 +76,7 @@ def test_a_card_transfer_receipt_names_the_alerted_bank_in_kazakh(live_server, r
         page.wait_for_selector("[data-testid=receipt-transfer]")
         line = page.get_by_test_id("receipt-transfer")
         assert line.get_attribute("data-outcome") == "bank_alerted"
-        assert "тоқтата тұру туралы сұрау жіберілді: Halyk Bank" in line.inner_text()
+        assert "тоқтата тұру туралы сұрау жіберілді: «Қазақстан Халық Банкі» АҚ" in line.inner_text()
         assert "4402541234567898" not in page.content()
         assert axe_findings(page) == []
         browser.close()

@@ -103,7 +103,7 @@ def test_the_receipt_names_the_bank_that_was_alerted(submit, client):
     submitted = submit(to_account=HALYK_CARD)
     page = receipt_of(client, submitted).content.decode()
     assert 'data-outcome="bank_alerted"' in page
-    assert "Halyk Bank has been asked to suspend this transfer." in page
+    assert "Halyk Bank of Kazakhstan JSC has been asked to suspend this transfer." in page
     assert HALYK_CARD not in page
 
 
@@ -111,7 +111,7 @@ def test_the_receipt_names_a_bank_identified_but_not_alerted(submit, client):
     submitted = submit(to_account=HALYK_CARD, minutes_ago=300)
     page = receipt_of(client, submitted).content.decode()
     assert 'data-outcome="bank_identified"' in page
-    assert "The money went to Halyk Bank." in page
+    assert "The money went to Halyk Bank of Kazakhstan JSC." in page
 
 
 def test_the_longest_prefix_wins(submit):

@@ -103,10 +103,10 @@ def test_a_wrong_secret_is_404(client, reference_data):
         ({"transfers-0-to_account": "hello"}, "Give the receiving IBAN"),
         ({"transfers-0-amount": "-3"}, "greater than or equal to 0.01"),
         ({"transfers-0-amount": ""}, "Give the amount that was sent."),
-        ({"reporter_phone": "123"}, "This phone number is not valid"),
+        ({"reporter_phone": "123"}, "A Kazakh phone number has 10 digits after +7 or 8"),
         ({"transfers-TOTAL_FORMS": "5000"}, "Please submit at most 10 forms."),
         ({"region_code": "KZ-ALA"}, "Select a valid choice."),
-        ({"suspect_identifiers": "nothing useful"}, "Not a phone, card, IBAN"),
+        ({"suspect_identifiers": "nothing useful"}, "We could not read"),
     ],
 )
 def test_bad_input_is_shown_on_the_field_and_saves_nothing(

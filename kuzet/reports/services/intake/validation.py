@@ -6,6 +6,7 @@ reads them once and a test states them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,6 +39,59 @@ TRANSFER_TARGET_TYPES = frozenset(
 )
 # A date this far ahead of the clock is a typo or a wrong time zone, not a slow clock.
 CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+_PHONE_EXAMPLE = "+7 701 234 56 78"
+# What people put between the digits of a phone number; anything else is not a phone number.
+_PHONE_SEPARATORS = re.compile(r"[\s().\-\u2010-\u2014\u2212]+")
+
+
+def phone_problem(raw: str) -> str:
+    """What is wrong with a phone number the indicator engine refused, and how to write it.
+
+    The engine's own reason is English and technical (for logs and the CLI); a victim needs one
+    sentence in her language that names the actual mistake: a missing or extra digit, a code
+    that no operator in Kazakhstan or Russia uses, or characters that are not digits.
+    """
+    text = raw.strip()
+    if text[:4].lower() == "tel:":
+        text = text[4:].strip()
+    compact = _PHONE_SEPARATORS.sub("", text)
+    international = compact.startswith("+")
+    digits = compact.removeprefix("+")
+    if not digits or not (digits.isascii() and digits.isdigit()):
+        return _(
+            "Write the phone number with digits only, for example %(example)s or 8 701 234 56 78."
+        ) % {"example": _PHONE_EXAMPLE}
+    if digits.startswith("00"):
+        international, digits = True, digits[2:]
+    if international and not digits.startswith("7"):
+        return _(
+            "Check the country code and the number after the +: together they are not a valid "
+            "phone number. A Kazakh number is written %(example)s."
+        ) % {"example": _PHONE_EXAMPLE}
+    if international or digits[0] == "8" or (digits[0] == "7" and len(digits) >= 11):
+        national = digits[1:]
+    else:
+        national = digits
+    if len(national) != 10:
+        return _(
+            "A Kazakh phone number has 10 digits after +7 or 8, for example %(example)s; "
+            "this one has %(count)s."
+        ) % {"example": _PHONE_EXAMPLE, "count": len(national)}
+    if national == digits and national[0] not in "67":
+        return _(
+            "Put +7 or 8 in front of the number, for example %(example)s, so we know which "
+            "country it is in."
+        ) % {"example": _PHONE_EXAMPLE}
+    return _(
+        "No operator in Kazakhstan or Russia uses numbers starting +7 %(code)s; check the first "
+        "digits, for example %(example)s."
+    ) % {"code": national[:3], "example": _PHONE_EXAMPLE}
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def clean_text(value: str, limit: int) -> str:
@@ -128,10 +182,8 @@ def validate(data: ReportInput, *, regions: Mapping[str, Region], now: datetime)
     if data.reporter_phone:
         try:
             contact_phone = indicators.parse_phone(data.reporter_phone).value
-        except indicators.InvalidIndicator as error:
-            errors["reporter_phone"] = _("This phone number is not valid: %(reason)s.") % {
-                "reason": error.reason
-            }
+        except indicators.InvalidIndicator:
+            errors["reporter_phone"] = phone_problem(data.reporter_phone)
     if len(data.suspect_identifiers) > MAXIMUM_TYPED_IDENTIFIERS:
         errors["suspect_identifiers"] = _("At most %(limit)s identifiers.") % {
             "limit": MAXIMUM_TYPED_IDENTIFIERS
@@ -141,8 +193,10 @@ def validate(data: ReportInput, *, regions: Mapping[str, Region], now: datetime)
         found = indicators.extract(clean_text(raw, 500))
         if not found:
             errors[f"suspect_identifiers[{index}]"] = _(
-                "Not a phone, card, IBAN, link, e-mail, wallet or messenger account we recognise."
-            )
+                "We could not read “%(line)s” as a phone, card, IBAN, link, e-mail, wallet or "
+                "messenger account. Write one per line, for example +7 701 234 56 78, "
+                "4400 4301 2345 6789 or @username."
+            ) % {"line": _shorten(clean_text(raw, 500))}
         typed.extend(found)
     if len(data.transfers) > MAXIMUM_TRANSFERS:
         errors["transfers"] = _("At most %(limit)s transfers in one report.") % {
