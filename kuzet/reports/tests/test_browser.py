@@ -29,6 +29,8 @@ def test_the_public_form_in_each_language(live_server, reference_data):
             page.get_by_test_id(f"language-{language}").click()
             page.wait_for_load_state()
             assert page.locator("h1").inner_text() == heading
+            page.locator("#id_victim_age_band_4").check()
+            page.get_by_test_id("more-details").locator("summary").click()
             page.locator("input[name=scheme][value=fake_bank_security]").check()
             page.select_option("#id_region_code", "KZ-75")
             page.fill("#id_transfers-0-amount", amount)
