@@ -307,9 +307,8 @@ def error_summary(
                     anchor = "id_attachments" if message in attachment_errors else ""
                     entries.append({"anchor": anchor, "message": str(message)})
                 continue
-            bound = form[name]
-            for message in errors:
-                entries.append({"anchor": _anchor(bound), "message": f"{bound.label}: {message}"})
+            # The message alone: each says what to do, and a long label would bury it.
+            entries.extend({"anchor": _anchor(form[name]), "message": str(m)} for m in errors)
     return entries
 
 
@@ -321,11 +320,9 @@ def _formset_errors(formset: Any) -> list[dict[str, str]]:
     for number, transfer in enumerate(formset.forms, start=1):
         for name, errors in transfer.errors.items():
             bound = transfer[name] if name != "__all__" else None
-            for message in errors:
-                prefix = _("Transfer %(number)s") % {"number": number}
-                label = f"{prefix}, {bound.label}" if bound is not None else prefix
-                anchor = _anchor(bound) if bound is not None else f"{transfer.prefix}-block"
-                entries.append({"anchor": anchor, "message": f"{label}: {message}"})
+            anchor = _anchor(bound) if bound is not None else f"{transfer.prefix}-block"
+            prefix = _("Transfer %(number)s") % {"number": number}
+            entries.extend({"anchor": anchor, "message": f"{prefix}: {m}"} for m in errors)
     return entries
 
 
