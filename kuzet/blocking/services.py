@@ -318,13 +318,25 @@ def outbox_deliver_due(*, limit: int = 1000, batch_size: int = 50) -> int:
     return delivered
 
 
+def _kept_after_delivery(payload: dict[str, Any]) -> dict[str, Any]:
+    """What the outbox keeps of a message no longer to be sent: a reporter's tracking link
+    carries a secret of which kuzet otherwise stores only a digest, so its message names a
+    ``text_after_delivery`` without it."""
+    if not isinstance(payload, dict) or "text_after_delivery" not in payload:
+        return payload
+    kept = {key: value for key, value in payload.items() if key != "text_after_delivery"}
+    return {**kept, "text": payload["text_after_delivery"]}
+
+
 def _deliver(message: OutboxMessage) -> bool:
     """Hand one claimed message to its channel and record the outcome on it."""
     outgoing = OutgoingMessage(
         message_id=message.message_id,
         recipient_code=message.recipient.code if message.recipient else "",
         kind=message.kind,
-        payload=message.payload,
+        payload={
+            key: value for key, value in message.payload.items() if key != "text_after_delivery"
+        },
     )
     message.attempts += 1
     try:
@@ -333,12 +345,16 @@ def _deliver(message: OutboxMessage) -> bool:
         message.last_error = str(error)[:300]
         if message.attempts >= OutboxMessage.MAXIMUM_ATTEMPTS:
             message.failed_at = timezone.now()
+            message.payload = _kept_after_delivery(message.payload)
         else:
             message.next_attempt_at = timezone.now() + _retry_delay(message.attempts)
-        message.save(update_fields=["attempts", "last_error", "failed_at", "next_attempt_at"])
+        message.save(
+            update_fields=["attempts", "last_error", "failed_at", "next_attempt_at", "payload"]
+        )
         return False
     message.delivered_at = timezone.now()
-    message.save(update_fields=["attempts", "delivered_at"])
+    message.payload = _kept_after_delivery(message.payload)
+    message.save(update_fields=["attempts", "delivered_at", "payload"])
     if message.kind == MessageKind.HOLD_ALERT:
         HoldAlert.objects.filter(
             public_id=message.payload["alert_id"], status=HoldAlertStatus.QUEUED

@@ -6,6 +6,7 @@ service, whose field-level errors are put back on these forms.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
 
 MAXIMUM_ATTACHMENTS = 5
 
+# The fields a panicked reporter may leave for later: shown under "More details", opened when
+# one of them holds a value or an error.
+MORE_DETAILS_FIELDS = ("scheme", "occurred_at", "contact_method", "narrative")
+
 
 def scheme_choices() -> list[tuple[str, StrOrPromise]]:
     language = get_language() or "ru"
@@ -40,7 +45,17 @@ def region_choices() -> list[tuple[str, StrOrPromise]]:
 
 
 class TransferForm(TextSafeForm):
-    """One transfer: how much, to where, when."""
+    """One transfer: when, how much, to where — what a bank needs to stop the money first."""
+
+    # The order a frightened person is asked in: what can still stop the money comes first.
+    field_order = (
+        "transferred_at",
+        "amount",
+        "currency",
+        "to_account",
+        "sending_bank",
+        "reference",
+    )
 
     amount = forms.DecimalField(
         label=_("Amount"),
@@ -96,13 +111,30 @@ class TransferForm(TextSafeForm):
         )
 
 
+# Five blocks on a fresh form: the first shown, each next one revealed on demand (``<details>``,
+# no script needed). A bound form keeps whatever number of blocks it was sent with.
+TRANSFER_BLOCKS_OFFERED = 5
+
 TransferFormSet = forms.formset_factory(
-    TransferForm, extra=3, max_num=10, absolute_max=20, validate_max=True
+    TransferForm, extra=TRANSFER_BLOCKS_OFFERED, max_num=10, absolute_max=20, validate_max=True
 )
 
 
 class ReportForm(TextSafeForm):
     """What happened, to whom, and who the fraudster was."""
+
+    # The page's order (after the transfers): the error summary lists errors in it.
+    field_order = (
+        "victim_age_band",
+        "is_on_behalf",
+        "region_code",
+        "suspect_identifiers",
+        *MORE_DETAILS_FIELDS,
+        "reporter_phone",
+        "reporter_email",
+        "reporter_name",
+        "consent",
+    )
 
     is_on_behalf = forms.TypedChoiceField(
         label=_("Who are you reporting for?"),
@@ -126,10 +158,15 @@ class ReportForm(TextSafeForm):
     region_code = forms.ChoiceField(
         label=_("Where do you live (or where did it happen)?"), required=False
     )
+    # No answer is preselected: a silent "prefer not to say" would drop the priority that an
+    # older or under-age victim's report gets. "Prefer not to say" stays an explicit choice.
     victim_age_band = forms.ChoiceField(
         label=_("Age of the person who lost money"),
         choices=AgeBand.choices,
-        initial=AgeBand.UNKNOWN,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the age of the person who lost money, or “Prefer not to say”.")
+        },
     )
     suspect_identifiers = forms.CharField(
         label=_("The fraudster's phone numbers, cards, accounts, links, Telegram or Instagram"),
@@ -231,6 +268,79 @@ def apply_service_errors(form: forms.Form, formset: Any, errors: dict[str, str])
             form.add_error(path, message)
         else:
             form.add_error(None, message)
+
+
+def more_details_open(form: forms.Form, attachment_errors: Sequence[str]) -> bool:
+    """Whether the "More details" part of the public form starts open."""
+    if attachment_errors:
+        return True
+    if not form.is_bound:
+        return False
+    return any(form[name].value() or form[name].errors for name in MORE_DETAILS_FIELDS)
+
+
+def _anchor(bound: forms.BoundField) -> str:
+    """The id of the control an error link moves to: the first radio button of a group."""
+    if isinstance(bound.field.widget, forms.RadioSelect):
+        return f"{bound.auto_id}_0"
+    return str(bound.id_for_label or bound.auto_id)
+
+
+def error_summary(
+    *forms_in_order: forms.Form | None,
+    formset: Any = None,
+    attachment_errors: Sequence[str] = (),
+) -> list[dict[str, str]]:
+    """Every error of a submitted form, in page order, each with the id of the control to fix.
+
+    The page shows these at the top, as links, and moves focus there: a person on a phone, or
+    with a screen reader, learns at once what went wrong and where. An error without a control
+    (a file, the form as a whole) is listed without an anchor unless it names the files.
+    """
+    entries: list[dict[str, str]] = []
+    for form in forms_in_order:
+        if form is None or not form.is_bound:
+            continue
+        # The transfers come first on the page, before the report form's own fields.
+        if formset is not None and form is forms_in_order[0] and formset.is_bound:
+            entries.extend(_formset_errors(formset))
+        for name, errors in form.errors.items():
+            if name == "__all__":
+                for message in errors:
+                    anchor = "id_attachments" if message in attachment_errors else ""
+                    entries.append({"anchor": anchor, "message": str(message)})
+                continue
+            # The message alone: each says what to do, and a long label would bury it.
+            entries.extend({"anchor": _anchor(form[name]), "message": str(m)} for m in errors)
+    return entries
+
+
+def _formset_errors(formset: Any) -> list[dict[str, str]]:
+    entries = [
+        {"anchor": "id_transfers-0-amount", "message": str(message)}
+        for message in formset.non_form_errors()
+    ]
+    for number, transfer in enumerate(formset.forms, start=1):
+        for name, errors in transfer.errors.items():
+            bound = transfer[name] if name != "__all__" else None
+            anchor = _anchor(bound) if bound is not None else f"{transfer.prefix}-block"
+            prefix = _("Transfer %(number)s") % {"number": number}
+            entries.extend({"anchor": anchor, "message": f"{prefix}: {m}"} for m in errors)
+    return entries
+
+
+class RecoverLinkForm(TextSafeForm):
+    """A reporter who lost the tracking link asks for a new one to be sent to them."""
+
+    tracking_number = forms.CharField(
+        label=_("Report number"),
+        help_text=_("As on the receipt, for example 26-0001234."),
+        max_length=20,
+    )
+    contact = forms.CharField(
+        label=_("The phone number or e-mail you gave with the report"),
+        max_length=254,
+    )
 
 
 def attachments_from(files: Any) -> list[Any]:

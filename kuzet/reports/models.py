@@ -72,6 +72,9 @@ class ReportAction(AuditAction):
     REPORT_CHANGE_STATUS = "reports.report.status"
     REPORTER_MESSAGE_ADD = "reports.message.add"
     REPORTER_MESSAGE_SEND = "reports.message.send"
+    # The tracking link sent to the reporter's contact; recovering it issues a new secret.
+    TRACKING_LINK_SEND = "reports.tracking_link.send"
+    TRACKING_LINK_RECOVER = "reports.tracking_link.recover"
     IMPORT_CREATE = "reports.import.create"
     # A queued import stopped because its token may no longer submit.
     IMPORT_STOP = "reports.import.stop"

@@ -9,6 +9,7 @@ app_name = "reports"
 urlpatterns = [
     path("report/", views.public_report, name="public_new"),
     path("report/identifiers/", views.identifiers_preview, name="identifiers_preview"),
+    path("report/recover/", views.recover_link, name="recover"),
     path("report/receipt/<str:tracking_number>/<str:secret>/", views.receipt, name="receipt"),
     path("report/track/<str:tracking_number>/<str:secret>/", views.track, name="track"),
     path("reports/", views.queue, name="queue"),

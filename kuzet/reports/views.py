@@ -33,12 +33,15 @@ from kuzet.reports.forms import (
     AddInformationForm,
     ChallengeForm,
     MessageReporterForm,
+    RecoverLinkForm,
     RegisterForm,
     ReportForm,
     StaffReportForm,
     TransferFormSet,
     apply_service_errors,
     attachments_from,
+    error_summary,
+    more_details_open,
 )
 from kuzet.reports.models import Attachment, Channel, Report, ReportStatus
 from kuzet.reports.queue import overdue_count, queue_page, statuses_for
@@ -47,6 +50,13 @@ from kuzet.reports.uploads import UploadRejected, inspect_upload
 # The public form's submissions this browser made, by key digest → tracking number (session).
 SUBMITTED_SESSION_KEY = "kuzet_public_submissions"
 SUBMITTED_REMEMBERED = 20
+# The tracking number whose link was just sent to the reporter's phone or e-mail (session).
+LINK_SENT_SESSION_KEY = "kuzet_tracking_link_sent"
+
+# Asking for a lost tracking link: per client address, and per report number whatever the
+# address (so a victim's phone is not flooded and a number cannot be tried from many places).
+RECOVER_PER_ADDRESS = Limit(scope="public.recover.address", count=10, seconds=3600)
+RECOVER_PER_REPORT = Limit(scope="public.recover.report", count=3, seconds=86400)
 
 
 def submission_key_digest(key: str) -> str:
@@ -76,10 +86,16 @@ def _too_many(request: HttpRequest, usage: Usage) -> HttpResponse:
     return response
 
 
-def _inspect_attachments(request: HttpRequest, form: Form) -> list[services.AttachmentInput]:
+def _inspect_attachments(
+    request: HttpRequest, form: Form, errors: list[str] | None = None
+) -> list[services.AttachmentInput]:
+    """The uploaded files, inspected; each refusal is a form error, also added to ``errors``
+    so the page can show it beside the file input."""
     files = attachments_from(request.FILES)
+    errors = errors if errors is not None else []
     if len(files) > 5:
-        form.add_error(None, _("Attach at most 5 files."))
+        errors.append(_("Attach at most 5 files."))
+        form.add_error(None, errors[-1])
         return []
     inspected = []
     for number, uploaded in enumerate(files, start=1):
@@ -90,10 +106,10 @@ def _inspect_attachments(request: HttpRequest, form: Form) -> list[services.Atta
             )
         except UploadRejected as error:
             # Named by position: a file name can carry bidi tricks; the message says what to do.
-            form.add_error(
-                None,
-                _("File %(number)s: %(problem)s") % {"number": number, "problem": error.message},
+            errors.append(
+                _("File %(number)s: %(problem)s") % {"number": number, "problem": error.message}
             )
+            form.add_error(None, errors[-1])
     return inspected
 
 
@@ -110,11 +126,12 @@ def _submit_form(request: HttpRequest, *, staff: bool) -> HttpResponse:
         if _needs_challenge(usage, counted=request.method == "POST"):
             challenge = ChallengeForm(request.POST or None)
     found: list[indicators.Indicator] = []
+    attachment_errors: list[str] = []
     if request.method == "POST":
         forms_valid = form.is_valid() & formset.is_valid()
         if challenge is not None:
             forms_valid = challenge.is_valid() & forms_valid
-        attachments = _inspect_attachments(request, form) if forms_valid else []
+        attachments = _inspect_attachments(request, form, attachment_errors) if forms_valid else []
         if forms_valid and form.is_valid():
             transfers = [
                 transfer
@@ -155,6 +172,11 @@ def _submit_form(request: HttpRequest, *, staff: bool) -> HttpResponse:
             "found": found,
             "staff": staff,
             "challenge": challenge,
+            "attachment_errors": attachment_errors,
+            "more_open": more_details_open(form, attachment_errors),
+            "error_summary": error_summary(
+                form, challenge, formset=formset, attachment_errors=attachment_errors
+            ),
         },
         status=status,
     )
@@ -178,6 +200,10 @@ def _public_outcome(
         request.session[SUBMITTED_SESSION_KEY] = dict(
             list(remembered.items())[-SUBMITTED_REMEMBERED:]
         )
+        if services.report_send_tracking_link(
+            report=report, secret=submitted.tracking_secret, site_url=_site_url(request)
+        ):
+            request.session[LINK_SENT_SESSION_KEY] = report.tracking_number
         return redirect(
             "reports:receipt",
             tracking_number=report.tracking_number,
@@ -205,6 +231,45 @@ def identifiers_preview(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/report_form.html#found", {"found": indicators.extract(text)})
 
 
+def _site_url(request: HttpRequest) -> str:
+    """The address the reporter reached us at (its host checked against ALLOWED_HOSTS), for
+    links sent to them."""
+    return request.build_absolute_uri("/")
+
+
+@require_http_methods(["GET", "POST"])
+def recover_link(request: HttpRequest) -> HttpResponse:
+    """A reporter who lost the tracking link asks for a new one, sent to the contact they gave.
+
+    The page answers the same whether or not the number and contact matched, and never shows a
+    link: it tells nothing to someone who is guessing. Each address may ask a few times an hour
+    and each report number a few times a day, so guessing costs time and a victim is not
+    flooded with messages.
+    """
+    form = RecoverLinkForm(request.POST or None)
+    if request.method == "POST":
+        usage = rate_hit(RECOVER_PER_ADDRESS, client_address_of(request) or "unknown")
+        if usage.is_exceeded:
+            return _too_many(request, usage)
+        if form.is_valid():
+            number = form.cleaned_data["tracking_number"].strip()
+            per_report = rate_hit(RECOVER_PER_REPORT, number)
+            if not per_report.is_exceeded:
+                services.report_recover_tracking_link(
+                    tracking_number=number,
+                    contact=form.cleaned_data["contact"],
+                    site_url=_site_url(request),
+                    client_address=client_address_of(request),
+                )
+            return render(request, "reports/recover_sent.html")
+    return render(
+        request,
+        "reports/recover.html",
+        {"form": form, "error_summary": error_summary(form)},
+        status=400 if form.is_bound else 200,
+    )
+
+
 def _own_report(tracking_number: str, secret: str) -> Report:
     report = services.report_find_by_secret(tracking_number=tracking_number, secret=secret)
     if report is None:
@@ -218,6 +283,7 @@ def receipt(request: HttpRequest, tracking_number: str, secret: str) -> HttpResp
     tracking_url = request.build_absolute_uri(
         reverse("reports:track", kwargs={"tracking_number": tracking_number, "secret": secret})
     )
+    link_sent = request.session.get(LINK_SENT_SESSION_KEY) == report.tracking_number
     return render(
         request,
         "reports/receipt.html",
@@ -225,6 +291,7 @@ def receipt(request: HttpRequest, tracking_number: str, secret: str) -> HttpResp
             "report": report,
             "tracking_url": tracking_url,
             "transfers": services.report_receipt_transfers(report),
+            "link_sent": link_sent,
         },
     )
 
@@ -243,16 +310,17 @@ def track(request: HttpRequest, tracking_number: str, secret: str) -> HttpRespon
             return _too_many(request, usage)
     report = _own_report(tracking_number, secret)
     form = AddInformationForm(request.POST or None)
+    attachment_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
-        attachments = _inspect_attachments(request, form)
+        attachments = _inspect_attachments(request, form, attachment_errors)
         if form.is_valid():
             try:
                 services.report_add_reporter_message(
                     report=report, body=form.cleaned_data["body"], attachments=tuple(attachments)
                 )
             except services.ReportInvalid as error:
-                for message in error.errors.values():
-                    form.add_error(None, message)
+                for path, message in error.errors.items():
+                    form.add_error("body" if path == "body" else None, message)
             else:
                 messages.success(request, _("Thank you. Your information was added to the report."))
                 return redirect("reports:track", tracking_number=tracking_number, secret=secret)
@@ -265,6 +333,8 @@ def track(request: HttpRequest, tracking_number: str, secret: str) -> HttpRespon
             "history": report.status_changes.all(),
             "conversation": report.messages.all(),
             "attachments": report.attachments.all(),
+            "attachment_errors": attachment_errors,
+            "error_summary": error_summary(form, attachment_errors=attachment_errors),
         },
         status=400 if form.is_bound else 200,
     )

@@ -38,6 +38,10 @@ from kuzet.reports.services.intake import (
     report_submit_many,
     validate,
 )
+from kuzet.reports.services.tracking import (
+    report_recover_tracking_link,
+    report_send_tracking_link,
+)
 
 __all__ = [
     "MAXIMUM_IMPORT_ROWS",
@@ -64,7 +68,9 @@ __all__ = [
     "report_find_by_secret",
     "report_message_reporter",
     "report_receipt_transfers",
+    "report_recover_tracking_link",
     "report_register",
+    "report_send_tracking_link",
     "status_change_capability",
     "report_submit",
     "report_submit_many",
