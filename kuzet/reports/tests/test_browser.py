@@ -64,6 +64,8 @@ def test_a_card_transfer_receipt_names_the_alerted_bank_in_kazakh(live_server, r
         page.goto(f"{live_server.url}/report/")
         page.get_by_test_id("language-kk").click()
         page.wait_for_load_state()
+        page.locator("#id_victim_age_band_4").check()
+        page.get_by_test_id("more-details").locator("summary").click()
         page.locator("input[name=scheme][value=fake_bank_security]").check()
         page.select_option("#id_region_code", "KZ-75")
         page.fill("#id_transfers-0-amount", "75000")
