@@ -26,11 +26,18 @@ INBOX_READ_PURPOSE = "partner inbox: requests addressed to the organisation"
 
 @capability_required(Capability.VIEW_INBOX)
 def inbox(request: HttpRequest) -> HttpResponse:
-    """The organisation's inbox. Its alerts carry full account numbers: each shown item is
-    recorded as a read with its purpose."""
+    """The organisation's inbox, newest first; ``?unacknowledged=true`` what still waits for
+    confirmation, oldest first (the home page's link). Its alerts carry full account numbers:
+    each shown item is recorded as a read with its purpose."""
     user = acting_user(request)
     items = PartnerInboxItem.objects.visible_to(user)
-    page = page_of(items.order_by("-received_at", "-id"), request.GET.get("page"), PAGE_SIZE)
+    only_waiting = request.GET.get("unacknowledged") in {"true", "1"}
+    if only_waiting:
+        # Served by ``blocking_inbox_unacknowledged`` read backwards.
+        listed = items.filter(acknowledged_at__isnull=True).order_by("received_at", "id")
+    else:
+        listed = items.order_by("-received_at", "-id")
+    page = page_of(listed, request.GET.get("page"), PAGE_SIZE)
     unacknowledged = capped_count(
         items.filter(acknowledged_at__isnull=True), MAXIMUM_UNACKNOWLEDGED_COUNT
     )
@@ -46,6 +53,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "unacknowledged": unacknowledged,
+            "only_waiting": only_waiting,
             "can_acknowledge": user.has_capability(Capability.ACKNOWLEDGE_INBOX),
         },
     )

@@ -6,6 +6,8 @@ Import from here: ``from kuzet.reports import services`` then ``services.report_
 
 from kuzet.reports.services.attachments import attachment_store, evidence_path
 from kuzet.reports.services.casework import (
+    REPLY_LANGUAGES,
+    CaseworkOutcome,
     report_add_reporter_message,
     report_change_status,
     report_find_by_secret,
@@ -37,6 +39,8 @@ from kuzet.reports.services.intake import (
 )
 
 __all__ = [
+    "REPLY_LANGUAGES",
+    "CaseworkOutcome",
     "MAXIMUM_IMPORT_ROWS",
     "ImportQuotaExceeded",
     "report_import_create",
