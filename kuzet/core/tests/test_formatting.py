@@ -51,3 +51,23 @@ def test_a_moment_in_kazakhstan_s_time_in_each_language(language, expected):
             Context({"moment": moment})
         )
     assert rendered == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "amount", "heading"),
+    [
+        ("kk", f"150{NBSP}000{NBSP}₸", "Сізді күтіп тұр"),
+        ("ru", f"150{NBSP}000{NBSP}₸", "Ждёт вас"),
+        ("en", f"150,000{NBSP}₸", "Waiting for you"),
+    ],
+)
+def test_staff_pages_write_amounts_in_the_reader_s_language(
+    signed_in, submit, settings, language, amount, heading
+):
+    report = submit(amount="150000").report
+    alice = signed_in("alice")
+    alice.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    assert heading in alice.get("/").content.decode()
+    assert f'<td class="number">{amount}</td>' in alice.get("/reports/").content.decode()
+    assert amount in alice.get(f"/reports/{report.public_id}/").content.decode()
