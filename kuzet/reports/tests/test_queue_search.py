@@ -63,3 +63,14 @@ def test_another_department_s_report_is_not_found(signed_in, submit):
     carol = signed_in("carol")  # Astana
     assert found(carol, "+77012345678") == []
     assert found(carol, report.tracking_number) == []
+
+
+def test_a_fresh_row_counts_down_its_golden_hour_and_shows_its_whole_status(signed_in, submit):
+    report = submit().report  # received now: urgent for two golden hours
+    page = signed_in("alice").get("/reports/").content.decode()
+    row = page[page.index(report.tracking_number) :]
+    row = row[: row.index("</tr>")]
+    assert 'class="countdown"' in row
+    assert 'data-until="' in row
+    assert "119 min left" in row or "120 min left" in row
+    assert '<td class="status" data-testid="queue-status">Submitted</td>' in row
