@@ -11,11 +11,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from functools import cache
+from typing import Any
 
 from django.db import models
+from django.db.models import Case, OuterRef, Subquery, When
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from kuzet.accounts.models import ApiClient, Organisation, User
+from kuzet.audit.models import AuditEvent
 from kuzet.blocking.models import HoldAlert, PartnerInboxItem
 from kuzet.core.models import AuditAction
 from kuzet.reports.models import Report
@@ -97,4 +101,35 @@ def is_known_action(text: str) -> bool:
     return any(
         action == text or action.startswith(text if text.endswith(".") else text + ".")
         for action in known_actions()
+    )
+
+
+def _name_of(object_type: str, model: type[models.Model], field: str) -> Case:
+    """The named field of the entry's object when it is of ``object_type``, read in the page's
+    own query (a subquery per shown row, on the object's primary key), else null."""
+    found = model._default_manager.filter(
+        pk=Cast(OuterRef("object_id"), output_field=models.BigIntegerField())
+    ).values(field)[:1]
+    return Case(When(object_type=object_type, then=Subquery(found)), default=None)
+
+
+def with_object_names(events: models.QuerySet[AuditEvent]) -> models.QuerySet[AuditEvent]:
+    """Entries with what their object is called: a report's time of receipt (its tracking
+    number is made from it), an organisation's code, a person's username."""
+    return events.annotate(
+        named_report_received_at=_name_of("reports.report", Report, "received_at"),
+        named_organisation_code=_name_of("accounts.organisation", Organisation, "code"),
+        named_username=_name_of("accounts.user", User, "username"),
+    )
+
+
+def object_name(event: Any) -> str:
+    """The name an auditor knows the entry's object by, or "" when it has none shown here."""
+    received_at = getattr(event, "named_report_received_at", None)
+    if received_at is not None and event.object_id.isdigit():
+        return f"{received_at:%y}-{int(event.object_id):07d}"
+    return str(
+        getattr(event, "named_organisation_code", None)
+        or getattr(event, "named_username", None)
+        or ""
     )

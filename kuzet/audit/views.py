@@ -15,7 +15,7 @@ from kuzet.accounts.access import acting_user, capability_required
 from kuzet.accounts.models import Capability
 from kuzet.audit.forms import AuditFilterForm
 from kuzet.audit.models import AuditEvent, AuditLogAction
-from kuzet.audit.objects import known_actions
+from kuzet.audit.objects import known_actions, object_name, with_object_names
 from kuzet.audit.services import audit_record, client_address_of
 from kuzet.core.pagination import page_of
 
@@ -60,7 +60,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
         }
     # Newest first by sequence (the chain's own order), paged without a total: counting the
     # whole chain on every page would read every entry.
-    page = page_of(events.order_by("-sequence"), request.GET.get("page"), PAGE_SIZE)
+    page = page_of(
+        with_object_names(events).order_by("-sequence"), request.GET.get("page"), PAGE_SIZE
+    )
+    for event in page:
+        event.object_name = object_name(event)
     # Reading the log is itself recorded (security.md C12), with the filter as its purpose.
     audit_record(
         actor=user,

@@ -86,3 +86,14 @@ def test_refusals_are_listed_by_outcome(signed_in, submit):
     assert shown
     assert {event.outcome for event in shown} == {"denied"}
     assert AuditEvent.objects.filter(outcome="success").exists()
+
+
+def test_entries_name_their_objects_as_auditors_know_them(signed_in, submit, make_persona):
+    report = submit().report
+    make_persona("frank")
+    response = signed_in("erin").get("/audit/")
+    names = {(event.object_type, event.object_name) for event in response.context["page"]}
+    assert ("reports.report", report.tracking_number) in names
+    assert ("accounts.user", "frank") in names
+    page = response.content.decode()
+    assert f"object={report.tracking_number}" in page
