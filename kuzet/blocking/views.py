@@ -66,8 +66,13 @@ def acknowledge(request: HttpRequest, message_id: uuid.UUID) -> HttpResponse:
     item = get_visible_or_404(
         PartnerInboxItem.objects.visible_to(user), request, user, message_id=message_id
     )
+    was_acknowledged = item.acknowledged_at is not None
     services.inbox_acknowledge(actor=user, item=item)
-    messages.success(request, _("Acknowledged. The Department sees the time you confirmed."))
+    if was_acknowledged:
+        # A second press (or a colleague's): the first confirmation's time stands.
+        messages.info(request, _("Already confirmed: the first confirmation's time stands."))
+    else:
+        messages.success(request, _("Acknowledged. The Department sees the time you confirmed."))
     return redirect("blocking:inbox")
 
 
@@ -91,6 +96,10 @@ def release(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     alert = get_visible_or_404(
         HoldAlert.objects.visible_to(user), request, user, public_id=public_id
     )
+    was_held_back = alert.status == HoldAlertStatus.HELD_BACK
     services.hold_alert_release(actor=user, alert=alert, client_address=client_address_of(request))
-    messages.success(request, _("Sent to the bank, marked as an unconfirmed victim report."))
+    if was_held_back:
+        messages.success(request, _("Sent to the bank, marked as an unconfirmed victim report."))
+    else:
+        messages.info(request, _("This alert was already sent: nothing changed."))
     return redirect("blocking:held_back")
