@@ -121,6 +121,13 @@ class AuditEvent(models.Model):
             ),
             models.Index(fields=["actor_label", "-sequence"], name="audit_actor_newest"),
             models.Index(fields=["actor_user", "occurred_at"]),
+            # Refusals and failures, newest first: what an auditor looks at first (home page,
+            # ``?outcome=``), a small part of a chain made mostly of successful reads.
+            models.Index(
+                fields=["outcome", "-sequence"],
+                condition=~models.Q(outcome="success"),
+                name="audit_refusals_newest",
+            ),
         ]
         # Constraints rather than unique=True: the same guarantee without the LIKE-pattern
         # twin index PostgreSQL would also build for each hash column.

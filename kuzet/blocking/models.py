@@ -47,6 +47,15 @@ class HoldAlertStatus(models.TextChoices):
     HELD_BACK = "held_back", _("Held back for the duty officer")
 
 
+# Alerts the bank has not acknowledged yet (held-back ones have not even been sent): what the
+# home page counts and the held-back page lists, through ``blocking_alert_waiting``.
+WAITING_ALERT_STATUSES: tuple[str, ...] = (
+    HoldAlertStatus.QUEUED,
+    HoldAlertStatus.DELIVERED,
+    HoldAlertStatus.FAILED,
+)
+
+
 class Standing(models.TextChoices):
     """How far what a partner is told can be relied on, weakest first.
 
@@ -121,7 +130,14 @@ class HoldAlert(TimeStampedModel, PublicIdentifierModel):
         ]
         indexes: ClassVar = [
             # The per-bank budget of unverified alerts counts the last hour's by bank.
-            models.Index(fields=["bank", "standing", "created_at"], name="blocking_alert_budget")
+            models.Index(fields=["bank", "standing", "created_at"], name="blocking_alert_budget"),
+            # Alerts still waiting for the bank or for the duty officer, newest first: a few at
+            # any time among millions acknowledged, so the index holds only them.
+            models.Index(
+                fields=["status", "-created_at"],
+                condition=Q(status__in=[*WAITING_ALERT_STATUSES, HoldAlertStatus.HELD_BACK]),
+                name="blocking_alert_waiting",
+            ),
         ]
 
     def __str__(self) -> str:

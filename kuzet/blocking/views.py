@@ -24,11 +24,18 @@ MAXIMUM_UNACKNOWLEDGED_COUNT = 1000
 
 @capability_required(Capability.VIEW_INBOX)
 def inbox(request: HttpRequest) -> HttpResponse:
-    """The organisation's inbox. Its alerts carry full account numbers: each shown item is
-    recorded as a read with its purpose."""
+    """The organisation's inbox, newest first; ``?unacknowledged=true`` what still waits for
+    confirmation, oldest first (the home page's link). Its alerts carry full account numbers:
+    each shown item is recorded as a read with its purpose."""
     user = acting_user(request)
     items = PartnerInboxItem.objects.visible_to(user)
-    page = page_of(items.order_by("-received_at", "-id"), request.GET.get("page"), PAGE_SIZE)
+    only_waiting = request.GET.get("unacknowledged") in {"true", "1"}
+    if only_waiting:
+        # Served by ``blocking_inbox_unacknowledged`` read backwards.
+        listed = items.filter(acknowledged_at__isnull=True).order_by("received_at", "id")
+    else:
+        listed = items.order_by("-received_at", "-id")
+    page = page_of(listed, request.GET.get("page"), PAGE_SIZE)
     unacknowledged = capped_count(
         items.filter(acknowledged_at__isnull=True), MAXIMUM_UNACKNOWLEDGED_COUNT
     )
@@ -44,6 +51,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "unacknowledged": unacknowledged,
+            "only_waiting": only_waiting,
             "can_acknowledge": user.has_capability(Capability.ACKNOWLEDGE_INBOX),
         },
     )
@@ -56,8 +64,13 @@ def acknowledge(request: HttpRequest, message_id: uuid.UUID) -> HttpResponse:
     item = get_visible_or_404(
         PartnerInboxItem.objects.visible_to(user), request, user, message_id=message_id
     )
+    was_acknowledged = item.acknowledged_at is not None
     services.inbox_acknowledge(actor=user, item=item)
-    messages.success(request, _("Acknowledged. The Department sees the time you confirmed."))
+    if was_acknowledged:
+        # A second press (or a colleague's): the first confirmation's time stands.
+        messages.info(request, _("Already confirmed: the first confirmation's time stands."))
+    else:
+        messages.success(request, _("Acknowledged. The Department sees the time you confirmed."))
     return redirect("blocking:inbox")
 
 
@@ -81,6 +94,10 @@ def release(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     alert = get_visible_or_404(
         HoldAlert.objects.visible_to(user), request, user, public_id=public_id
     )
+    was_held_back = alert.status == HoldAlertStatus.HELD_BACK
     services.hold_alert_release(actor=user, alert=alert, client_address=client_address_of(request))
-    messages.success(request, _("Sent to the bank, marked as an unconfirmed victim report."))
+    if was_held_back:
+        messages.success(request, _("Sent to the bank, marked as an unconfirmed victim report."))
+    else:
+        messages.info(request, _("This alert was already sent: nothing changed."))
     return redirect("blocking:held_back")

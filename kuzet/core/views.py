@@ -13,8 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_guid import get_guid
 
-from kuzet.accounts.access import staff_login_required
-from kuzet.accounts.models import Capability, Membership, Organisation, Role
+from kuzet.accounts.access import acting_user, staff_login_required
+from kuzet.accounts.models import Role
+from kuzet.core import worklist
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -43,17 +44,18 @@ ROLE_WELCOME: dict[str, StrOrPromise] = {
 
 @staff_login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    membership = user.membership  # type: ignore[union-attr]
-    organisation = membership.organisation if membership else None
-    colleagues = Membership.objects.visible_to(user).filter(organisation=organisation)
+    """The work waiting for the person's role, each kind a count linking to its list.
+
+    The organisation's details and people are on the organisation's own page.
+    """
+    user = acting_user(request)
+    membership = user.membership
     context = {
         "membership": membership,
-        "organisation": organisation,
+        "organisation": membership.organisation if membership else None,
         "welcome": ROLE_WELCOME.get(membership.role) if membership else "",
-        "visible_organisation_count": Organisation.objects.visible_to(user).count(),
-        "colleagues": colleagues.select_related("user")[:50],
-        "can_view_audit": user.has_capability(Capability.VIEW_AUDIT),  # type: ignore[union-attr]
+        "work": worklist.work_for(user),
+        "links": worklist.links_for(user),
     }
     return render(request, "core/home.html", context)
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from captcha.fields import CaptchaField  # type: ignore[import-untyped]
 from django import forms
+from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -241,11 +242,26 @@ class AddInformationForm(TextSafeForm):
 
 
 class MessageReporterForm(TextSafeForm):
+    """An officer's message to the reporter, in the reporter's language unless chosen else."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the message"),
+        choices=settings.LANGUAGES,
+        required=False,
+    )
     body = forms.CharField(
         label=_("Message to the reporter"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args: Any, reporter_language: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The reply defaults to the language the reporter wrote in, and the text area says so
+        # to spelling checkers and screen readers.
+        self.fields["language"].initial = reporter_language
+        if reporter_language:
+            self.fields["body"].widget.attrs["lang"] = reporter_language
 
 
 class RegisterForm(TextSafeForm):

@@ -114,8 +114,11 @@ def queue_page(
         .order_by()
     )
     rows.sort(key=lambda report: position[report.pk])
+    urgent_for = timedelta(minutes=2 * settings.GOLDEN_HOUR_MINUTES)
     for report in rows:
         report.is_urgent = report.pk in urgent_ids
+        # When the report leaves the top of the queue: the row's golden-hour countdown.
+        report.urgent_until = report.received_at + urgent_for
     return Page(rows=rows, number=number, has_next=len(window) > PAGE_SIZE)
 
 

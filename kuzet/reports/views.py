@@ -13,7 +13,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,8 +28,9 @@ from kuzet.accounts.access import (
 )
 from kuzet.accounts.models import Capability, User
 from kuzet.audit.services import audit_read, client_address_of
+from kuzet.core.pagination import Page
 from kuzet.ratelimit.services import Limit, Usage, rate_hit, rate_peek
-from kuzet.reports import services
+from kuzet.reports import services, worklists
 from kuzet.reports.forms import (
     AddInformationForm,
     ChallengeForm,
@@ -353,13 +355,25 @@ def staff_report(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.VIEW_REPORTS)
 def queue(request: HttpRequest) -> HttpResponse:
     """The department's queue: golden-hour reports first, then by priority; the 24-hour
-    registration clock on every row. Paged without a total (``reports.queue``)."""
+    registration clock on every row. Paged without a total (``reports.queue``).
+
+    ``?only=`` narrows it to one kind of waiting work (``reports.worklists.Focus``, the home
+    page's links); ``?q=`` finds reports by tracking number or by an identifier they name.
+    """
     now = timezone.now()
     reports = Report.objects.visible_to(request.user)
     status = request.GET.get("status", "open")
-    page = queue_page(
-        reports, statuses=statuses_for(status), now=now, page_value=request.GET.get("page")
-    )
+    search = str(request.GET.get("q", "")).strip()[: worklists.MAXIMUM_SEARCH_LENGTH]
+    focus = worklists.Focus(request.GET["only"]) if request.GET.get("only") in FOCUSES else None
+    page_value = request.GET.get("page")
+    page: Page[Report] | None
+    if search:
+        page = worklists.search_page(reports, search, now=now, page_value=page_value)
+    elif focus is not None:
+        page = worklists.focus_page(reports, focus, now=now, page_value=page_value)
+    else:
+        page = queue_page(reports, statuses=statuses_for(status), now=now, page_value=page_value)
+    kept = {key: value for key, value in (("q", search), ("only", focus or "")) if value}
     return render(
         request,
         "reports/queue.html",
@@ -368,16 +382,32 @@ def queue(request: HttpRequest) -> HttpResponse:
             "now": now,
             "status": status,
             "statuses": ReportStatus.choices,
+            "search": search,
+            "focus": focus,
+            "focus_label": FOCUS_LABELS.get(focus) if focus else "",
+            # What the Previous/Next links keep of the filter.
+            "page_query": urlencode(kept or {"status": status}),
             "overdue": overdue_count(reports, now=now),
         },
     )
+
+
+FOCUSES = frozenset(worklists.Focus)
+FOCUS_LABELS = {
+    worklists.Focus.URGENT: gettext_lazy("Golden-hour reports"),
+    worklists.Focus.DUE_SOON: gettext_lazy("Registration due within 4 hours"),
+    worklists.Focus.OVERDUE: gettext_lazy("Past the 24-hour registration limit"),
+    worklists.Focus.ALERTS_WAITING: gettext_lazy("Hold alerts not acknowledged by the bank"),
+}
 
 
 def _detail_context(report: Report, user: User, **extra: Any) -> dict[str, Any]:
     # Only the actions the person may take are offered (the service checks again).
     can = {
         "register": user.has_capability(Capability.REGISTER_REPORTS),
-        "review": user.has_capability(
+        # Not offered on a report already under review: pressing it would change nothing.
+        "review": report.status != ReportStatus.UNDER_REVIEW
+        and user.has_capability(
             services.status_change_capability(report.status, ReportStatus.UNDER_REVIEW)
         ),
         "change_status": user.has_capability(Capability.CHANGE_REPORT_STATUS),
@@ -394,8 +424,10 @@ def _detail_context(report: Report, user: User, **extra: Any) -> dict[str, Any]:
         "conversation": report.messages.all(),
         "attachments": report.attachments.all(),
         "contact": getattr(report, "contact", None),
+        # The language the report was written in: replies default to it.
+        "reporter_language": dict(settings.LANGUAGES).get(report.language, report.language),
         "register_form": RegisterForm(),
-        "message_form": MessageReporterForm(),
+        "message_form": MessageReporterForm(reporter_language=report.language),
         **extra,
     }
 
@@ -441,28 +473,43 @@ def _detail_action(request: HttpRequest, user: User, report: Report) -> HttpResp
             form = RegisterForm(request.POST)
             if not form.is_valid():
                 raise services.ReportInvalid({"erdr_number": _("Give the ERDR number.")})
-            services.report_register(
+            outcome = services.report_register(
                 actor=user, report=report, erdr_number=form.cleaned_data["erdr_number"]
             )
-            messages.success(request, _("Registered in the ERDR."))
+            if outcome.is_changed:
+                messages.success(request, _("Registered in the ERDR."))
+            else:
+                messages.info(
+                    request, _("Already registered with this ERDR number: nothing changed.")
+                )
         elif action == "message":
             require_capability(request, Capability.MESSAGE_REPORTERS)
-            message_form = MessageReporterForm(request.POST)
+            message_form = MessageReporterForm(request.POST, reporter_language=report.language)
             if not message_form.is_valid():
                 raise services.ReportInvalid({"body": _("Write a message.")})
             services.report_message_reporter(
-                actor=user, report=report, body=message_form.cleaned_data["body"]
+                actor=user,
+                report=report,
+                body=message_form.cleaned_data["body"],
+                language=message_form.cleaned_data["language"],
             )
             messages.success(request, _("The reporter will see your message."))
         elif action in STATUS_ACTIONS:
             require_capability(request, services.status_change_capability(report.status, action))
-            services.report_change_status(
+            outcome = services.report_change_status(
                 actor=user,
                 report=report,
                 status=action,
                 note=str(request.POST.get("note", ""))[:500],
             )
-            messages.success(request, _("Status changed."))
+            if outcome.is_changed:
+                messages.success(request, _("Status changed."))
+            else:
+                messages.info(
+                    request,
+                    _("The report is already “%(status)s”: nothing changed.")
+                    % {"status": ReportStatus(action).label},
+                )
         else:
             raise services.ReportInvalid({"action": _("Unknown action.")})
     except services.ReportInvalid as error:

@@ -122,6 +122,19 @@ PAGES: dict[str, tuple[str, str, tuple[int, int]]] = {
     "audit log of one object type": ("erin", "/audit/?object_type=reports.report", (12, 13)),
     "partner inbox page": ("frank", "/inbox/?page=2", (9, 9)),
     "organisations": ("dave", "/accounts/organisations/", (8, 8)),
+    # The queue's focused lists (the home page's links) and its search.
+    "queue, golden hour only": ("alice", "/reports/?only=urgent", (10, 10)),
+    "queue, alerts not acknowledged": ("alice", "/reports/?only=alerts-waiting", (10, 10)),
+    "queue, search by identifier": ("dave", f"/reports/?q={KASPI_IBAN}", (10, 10)),
+    "partner inbox, waiting oldest first": ("frank", "/inbox/?unacknowledged=true", (13, 14)),
+    "audit log, refusals": ("erin", "/audit/?outcome=denied", (12, 13)),
+    # The home page of each role: counts of the waiting work, each capped and index-served.
+    "home of an investigator": ("alice", "/", (12, 12)),
+    "home of a duty officer": ("bob", "/", (12, 12)),
+    "home of the Department's head": ("dave", "/", (12, 12)),
+    "home of an auditor": ("erin", "/", (9, 9)),
+    "home of a bank officer": ("frank", "/", (9, 9)),
+    "home of an administrator": ("admin", "/", (7, 7)),
 }
 
 
@@ -197,4 +210,44 @@ def test_an_import_s_rows_are_listed_with_the_same_queries_for_one_row_and_sixty
     assert response.status_code == 200
     assert len(response.json()["items"]) == min(rows, 50)
     assert count == (12, 13)[connection.vendor == "postgresql"]
+    assert reads_beyond_the_page(statements) == []
+
+
+def reports_waiting_for_registration(count: int) -> None:
+    """``count`` Almaty reports whose 24-hour limit falls within the next hours, and ``count``
+    past it."""
+    now = timezone.now()
+    items = [
+        report_services.IntakeItem(
+            data=report_services.ReportInput(
+                narrative="Позвонили из «службы безопасности банка».", region_code="KZ-75"
+            ),
+            channel="public_web",
+            received_at=now - timedelta(hours=hours, minutes=number),
+        )
+        for number in range(count)
+        for hours in (22, 25)
+    ]
+    outcomes = report_services.report_submit_many(actor=SystemActor("test"), items=items)
+    assert all(isinstance(outcome, report_services.SubmittedReport) for outcome in outcomes)
+
+
+FOCUSED_LISTS: dict[str, tuple[str, str, tuple[int, int]]] = {
+    "registration due soon": ("dave", "/reports/?only=due-soon", (10, 10)),
+    "overdue, Almaty": ("alice", "/reports/?only=overdue", (10, 10)),
+}
+
+
+@pytest.mark.parametrize("rows", [1, 60])
+@pytest.mark.parametrize("name", list(FOCUSED_LISTS))
+def test_a_focused_list_runs_the_same_queries_for_one_row_and_sixty(
+    signed_in: Callable[[str], Client], name: str, rows: int
+) -> None:
+    persona, path, expected = FOCUSED_LISTS[name]
+    browser = signed_in(persona)
+    reports_waiting_for_registration(rows)
+    count, response, statements = captured(lambda: browser.get(path))
+    assert response.status_code == 200
+    assert len(response.context["page"].rows) == min(rows, 50)
+    assert count == expected[connection.vendor == "postgresql"]
     assert reads_beyond_the_page(statements) == []

@@ -68,7 +68,8 @@ def test_home_shows_each_persona_its_own_world(signed_in):
     assert "KASPI" not in alice
     assert "KASPI" in frank
     assert "DP-KZ-75" not in frank
-    assert 'data-testid="visible-organisations">2<' in frank
+    assert 'data-testid="work-inbox-waiting"' in frank
+    assert 'data-testid="work-inbox-waiting"' not in alice
 
 
 def run_settings_check(

@@ -6,6 +6,8 @@ Import from here: ``from kuzet.reports import services`` then ``services.report_
 
 from kuzet.reports.services.attachments import attachment_store, evidence_path
 from kuzet.reports.services.casework import (
+    REPLY_LANGUAGES,
+    CaseworkOutcome,
     ReceiptOutcome,
     ReceiptTransfer,
     report_add_reporter_message,
@@ -44,6 +46,8 @@ from kuzet.reports.services.tracking import (
 )
 
 __all__ = [
+    "REPLY_LANGUAGES",
+    "CaseworkOutcome",
     "MAXIMUM_IMPORT_ROWS",
     "ImportQuotaExceeded",
     "ReceiptOutcome",

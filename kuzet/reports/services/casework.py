@@ -50,15 +50,18 @@ class _ReporterNotice(StrEnum):
     MESSAGE = "message"
 
 
-def _notify_reporter(report: Report, event: _ReporterNotice) -> None:
+def _notify_reporter(report: Report, event: _ReporterNotice, language: str = "") -> None:
     """Queue a short message to the reporter, in their language, if they left a contact.
 
-    It goes through the outbox like every outgoing message: nothing is sent from the request.
+    ``language`` is the officer's choice for this message; by default the language the
+    reporter wrote in. It goes through the outbox like every outgoing message: nothing is sent
+    from the request.
     """
     contact = ReporterContact.objects.filter(report=report).first()
     if contact is None or not (contact.phone or contact.email):
         return
-    with translation.override(report.language):
+    language = language if language in REPLY_LANGUAGES else report.language
+    with translation.override(language):
         status = str(ReportStatus(report.status).label)
         text = {
             _ReporterNotice.STATUS: _(
@@ -77,13 +80,29 @@ def _notify_reporter(report: Report, event: _ReporterNotice) -> None:
             "report": report.tracking_number,
             "phone": contact.phone,
             "email": contact.email,
-            "language": report.language,
+            "language": language,
             "text": text,
         },
     )
 
 
 # ---------------------------------------------------------------- after intake
+
+# The languages a reporter can be written to in (those of the public form).
+REPLY_LANGUAGES = frozenset({"kk", "ru", "en"})
+
+
+@dataclass(frozen=True)
+class CaseworkOutcome:
+    """What an officer's action did: the report as it now stands, and whether it changed.
+
+    Pressing a button twice (a double click, a page resubmitted) asks for a change already
+    made; the second request finds nothing to do, writes nothing and tells the reporter
+    nothing, and ``is_changed`` lets the page say so.
+    """
+
+    report: Report
+    is_changed: bool
 
 
 def _lock_changeable(actor: Actor, report: Report, capability: Capability) -> Report:
@@ -195,8 +214,13 @@ def report_add_reporter_message(
     return message
 
 
-def report_message_reporter(*, actor: Actor, report: Report, body: str) -> ReporterMessage:
-    """An officer writes to the reporter (shown on the tracking page)."""
+def report_message_reporter(
+    *, actor: Actor, report: Report, body: str, language: str = ""
+) -> ReporterMessage:
+    """An officer writes to the reporter (shown on the tracking page).
+
+    The notice that a message waits goes out in ``language``, by default the reporter's own.
+    """
     require_capability(actor, Capability.MESSAGE_REPORTERS)
     body = clean_text(body, 5000)
     if not body:
@@ -210,12 +234,16 @@ def report_message_reporter(*, actor: Actor, report: Report, body: str) -> Repor
             author_label=actor.get_username() if hasattr(actor, "get_username") else "",
         )
         audit_record(actor=actor, action=ReportAction.REPORTER_MESSAGE_SEND, target=report)
-        _notify_reporter(report, _ReporterNotice.MESSAGE)
+        _notify_reporter(report, _ReporterNotice.MESSAGE, language)
     return message
 
 
-def report_register(*, actor: Actor, report: Report, erdr_number: str) -> Report:
-    """Record the ERDR registration: the report becomes a criminal case's first document."""
+def report_register(*, actor: Actor, report: Report, erdr_number: str) -> CaseworkOutcome:
+    """Record the ERDR registration: the report becomes a criminal case's first document.
+
+    Registering again with the number already recorded changes nothing (no second history
+    line, no second message to the reporter); another number corrects the registration.
+    """
     require_capability(actor, Capability.REGISTER_REPORTS)
     erdr_number = erdr_number.strip()
     if not erdr_number or len(erdr_number) > 30 or not erdr_number.replace("-", "").isalnum():
@@ -224,6 +252,8 @@ def report_register(*, actor: Actor, report: Report, erdr_number: str) -> Report
         )
     with transaction.atomic():
         report = _lock_changeable(actor, report, Capability.REGISTER_REPORTS)
+        if report.status == ReportStatus.REGISTERED and report.erdr_number == erdr_number:
+            return CaseworkOutcome(report, is_changed=False)
         before = {"status": report.status, "erdr_number": report.erdr_number}
         report.status = ReportStatus.REGISTERED
         report.erdr_number = erdr_number
@@ -238,7 +268,7 @@ def report_register(*, actor: Actor, report: Report, erdr_number: str) -> Report
             before=before,
             after={"status": report.status, "erdr_number": erdr_number},
         )
-    return report
+    return CaseworkOutcome(report, is_changed=True)
 
 
 # Taking a new (or clarified) report for review is the one status change a duty officer makes;
@@ -247,23 +277,36 @@ REVIEWABLE_STATUSES = frozenset({ReportStatus.SUBMITTED, ReportStatus.NEEDS_CLAR
 
 
 def status_change_capability(current: str, status: str) -> Capability:
-    """The capability moving a report from ``current`` to ``status`` needs."""
-    if status == ReportStatus.UNDER_REVIEW and current in REVIEWABLE_STATUSES:
+    """The capability moving a report from ``current`` to ``status`` needs.
+
+    A second "take for review" on a report already under review asks the duty officer's own
+    capability too: it is the same press, answered with "nothing to do", not a refusal.
+    """
+    if status == ReportStatus.UNDER_REVIEW and (
+        current in REVIEWABLE_STATUSES or current == ReportStatus.UNDER_REVIEW
+    ):
         return Capability.REVIEW_REPORTS
     return Capability.CHANGE_REPORT_STATUS
 
 
-def report_change_status(*, actor: Actor, report: Report, status: str, note: str = "") -> Report:
+def report_change_status(
+    *, actor: Actor, report: Report, status: str, note: str = ""
+) -> CaseworkOutcome:
     """Move a report to another status (not registration: that is ``report_register``).
 
     Taking a new report for review needs ``REVIEW_REPORTS``; any other change
-    ``CHANGE_REPORT_STATUS``.
+    ``CHANGE_REPORT_STATUS``. Asking for the status the report already has (the button
+    pressed twice) changes nothing: no history line, no message to the reporter, no audit
+    entry of a change that did not happen. The status is compared under the row's lock, so
+    two simultaneous presses make one change.
     """
     if status not in ReportStatus.values or status == ReportStatus.REGISTERED:
         raise ReportInvalid({"status": _("Pick a status; registration needs an ERDR number.")})
     with transaction.atomic():
         report = _lock_changeable(actor, report, Capability.CHANGE_REPORT_STATUS)
         require_capability(actor, status_change_capability(report.status, status))
+        if report.status == status:
+            return CaseworkOutcome(report, is_changed=False)
         before = {"status": report.status}
         report.status = status
         report.save(update_fields=["status", "updated_at"])
@@ -276,4 +319,4 @@ def report_change_status(*, actor: Actor, report: Report, status: str, note: str
             before=before,
             after={"status": status},
         )
-    return report
+    return CaseworkOutcome(report, is_changed=True)
