@@ -46,6 +46,22 @@ def contains_nul(value: Any) -> bool:
     return False
 
 
+# Control characters and lone surrogates, which neither PostgreSQL's JSON nor UTF-8 can hold.
+_UNSTORABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+MAXIMUM_FIELD_PATH = 120
+
+
+def field_path(location: tuple[int | str, ...] | list[int | str]) -> str:
+    """A validation error's location as the field name a partner reads (``transfers.0.amount``).
+
+    The location can hold a key the client invented (an unknown field is named in its error),
+    and the answer is stored (idempotent replies, import rows): characters that cannot be stored
+    become ``?`` and the name is cut, so a hostile key cannot turn a 200 into a 500.
+    """
+    path = ".".join(_UNSTORABLE.sub("?", str(part)) for part in location) or "row"
+    return path if len(path) <= MAXIMUM_FIELD_PATH else path[: MAXIMUM_FIELD_PATH - 1] + "…"
+
+
 class PartnerInput(BaseModel):
     """Base of every model a partner sends: no control characters in any string field."""
 

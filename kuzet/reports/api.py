@@ -21,6 +21,7 @@ from kuzet.accounts.models import ApiClient, ApiScope, OrganisationKind
 from kuzet.audit.services import audit_read, client_address_of
 from kuzet.core.api_errors import error_responses
 from kuzet.core.pagination import MAXIMUM_API_COUNT, capped_count
+from kuzet.core.text import field_path
 from kuzet.reports import services
 from kuzet.reports.models import Channel, ImportRowOutcome, Report, ReportImport
 from kuzet.reports.schemas import ReportIn
@@ -219,10 +220,7 @@ def _bulk(request: HttpRequest, client: ApiClient, rows: list[dict[str, Any]]) -
         try:
             report_in = ReportIn.model_validate(row)
         except ValidationError as error:
-            errors = {
-                ".".join(str(part) for part in detail["loc"]) or "row": detail["msg"]
-                for detail in error.errors()
-            }
+            errors = {field_path(detail["loc"]): detail["msg"] for detail in error.errors()}
             results.append(
                 {
                     "row": index,

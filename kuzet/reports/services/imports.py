@@ -26,7 +26,7 @@ from kuzet.audit.models import Outcome
 from kuzet.audit.services import SystemActor, audit_record
 from kuzet.core.actors import ActionDenied, Actor, actor_organisation, is_system, require_capability
 from kuzet.core.permissions import Capability
-from kuzet.core.text import contains_nul
+from kuzet.core.text import contains_nul, field_path
 from kuzet.reports.models import (
     ImportRowOutcome,
     ImportStatus,
@@ -269,10 +269,7 @@ def report_import_run_chunk(*, report_import: ReportImport) -> bool:
                 data = ReportIn.model_validate(row.payload).to_input()
             except ValidationError as error:
                 row.outcome = ImportRowOutcome.INVALID
-                row.errors = {
-                    ".".join(str(part) for part in detail["loc"]) or "row": detail["msg"]
-                    for detail in error.errors()
-                }
+                row.errors = {field_path(detail["loc"]): detail["msg"] for detail in error.errors()}
                 continue
             items.append(
                 IntakeItem(

@@ -193,3 +193,24 @@ def test_the_public_form_keeps_line_breaks_in_the_narrative(
 
     data = form_data(client, narrative="Позвонили из банка.\r\nСказали перевести деньги.")
     assert client.post("/report/", data).status_code == 302
+
+
+@pytest.mark.parametrize("key", ["na\x00me", "\udb95", "x" * 500])
+def test_a_bulk_row_with_a_hostile_unknown_key_is_answered_and_stored(
+    client: Any, api_token: Any, key: str
+) -> None:
+    """Found by schemathesis on PostgreSQL: the row's error named the key, and storing the
+    idempotent answer with a NUL or a lone surrogate in it failed the whole call with a 500."""
+    token = api_token("HALYK", scopes=("reports:write",))
+    body = json.dumps({"reports": [{"narrative": "Позвонили из банка.", key: 1}]})
+    response = client.post(
+        "/api/v1/reports/bulk",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        HTTP_IDEMPOTENCY_KEY="hostile-key",
+    )
+    assert response.status_code == 200
+    fields = response.json()["results"][0]["errors"]
+    assert fields
+    assert all("\x00" not in field and len(field) <= 120 for field in fields)
