@@ -16,7 +16,12 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import public_sets  # noqa: E402
 
 OUTPUT = Path(__file__).with_name("heldout.jsonl")
 
@@ -275,6 +280,7 @@ def sets() -> list[tuple[str, str, list[tuple[str, list[tuple[str, str]]]]]]:
             [(number, [("card", number)]) for number in TEST_CARDS]
             + [(grouped_card(number), [("card", number)]) for number in TEST_CARDS],
         ),
+        *public_sets.all_sets(),
     ]
 
 

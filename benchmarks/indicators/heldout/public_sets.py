@@ -1,0 +1,562 @@
+"""The held-out sets built from public lists and generators (imported by ``make_heldout.py``).
+
+Each function returns ``(set name, source, [(written vector, expected (type, value) pairs)])``.
+The labels come from rules stated in ``README.md`` — UTS 46 (the ``idna`` package), the Public
+Suffix List snapshot bundled in tldextract, libphonenumber's metadata (the ``phonenumbers``
+package), ISO 13616's mod-97 check — never from running kuzet's extractor.
+
+A look-alike is labelled with the pair ``("lookalike", "<registrable domain>><brand domain>")``:
+``run.py`` reports kuzet's ``lookalike_of`` the same way, so a flag on a real, unrelated domain
+is counted as a false look-alike and a missed imitation as a miss.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import idna
+import phonenumbers
+import tldextract
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+BRANDS_JSON = HERE.parents[2] / "kuzet" / "indicators" / "brands.json"
+# Files the engine was tuned on: read only to leave their entries out of the held-out sets.
+TUNED_DATA = HERE.parents[2] / "kuzet" / "indicators" / "tests" / "data"
+
+Vector = tuple[str, list[tuple[str, str]]]
+Set = tuple[str, str, list[Vector]]
+
+
+@cache
+def _psl() -> tldextract.TLDExtract:
+    # The Public Suffix List snapshot bundled in tldextract, private suffixes included.
+    return tldextract.TLDExtract(
+        suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
+    )
+
+
+def registrable(ascii_host: str) -> str | None:
+    parts = _psl()(ascii_host)
+    if not parts.domain or not parts.suffix:
+        return None
+    return f"{parts.domain}.{parts.suffix}"
+
+
+def to_ascii(host: str) -> str | None:
+    """UTS 46 ToASCII, non-transitional, STD3 rules, as the ``idna`` package implements it."""
+    try:
+        return idna.encode(host, uts46=True, std3_rules=True, transitional=False).decode()
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Real-world IBAN spellings. IBANs from schwifty's tests (mdomke/schwifty tests/test_iban.py,
+# MIT): its BIC-lookup list and the countries its `valid` list adds to the registry samples
+# already in the `iban-registry` set, written the ways people copy them.
+
+SCHWIFTY_VALID = [
+    "AD1200012030200359100100", "AE070331234567890123456", "AT483200000012345864",
+    "AT930100000000123145", "BA393385804800211234", "BE71096123456769",
+    "BG18RZBB91550123456789", "CH5604835012345678009", "CR23015108410026012345",
+    "CY21002001950000357001234567", "CZ5508000000001234567899", "DE37206905000009027378",
+    "EE471000001020145685", "ES7921000813610123456789", "FI1410093000123458",
+    "FR7630006000011234567890189", "GB33BUKB20201555555555", "GR9608100010000001234567890",
+    "HR1723600001101234565", "HU42117730161111101800000000", "IE64IRCE92050112345678",
+    "IS480114007083000000000000", "KZ244350000012344567", "LT601010012345678901",
+    "LU120010001234567891", "LV97HABA0012345678910", "NL02ABNA0123456789",
+    "NO8330001234567", "PL50860000020000000000093122", "PT50002700000001234567833",
+    "RO66BACX0000001234567890", "RS35105008123123123173", "SE7280000810340009783242",
+    "SI56192001234567892", "SK8975000000000012345671", "DE42430609677000534100",
+    "ES9121000418450200051332", "BE68539007547034", "BR9700360305000010009795493P1",
+    "CZ9455000000001011038930", "KW81CBKU0000000000001234560101", "LC55HEMM000100010012001200023015",
+    "ST68000100010051845310112", "SC18SSCB11010000000000001497USD", "TL380080012345678910157",
+    "UA213996220000026007233566001", "BY13NBRB3600900000002Z00AB00", "SV62CENR00000000000000700025",
+    "IQ98NBIQ850123456789012", "MC5811222000010123456789030",
+]  # fmt: skip
+# schwifty's `invalid` list: short, long, unknown country, wrong check digits (00 and 01 too).
+SCHWIFTY_INVALID = [
+    "DE89 3704 0044 0532 0130", "DE89 3704 0044 0532 0130 0000", "GB96 BARC 2020 1530 0934 591",
+    "XX89 3704 0044 0532 0130 00", "DE99 3704 0044 0532 0130 00", "DEAA 3704 0044 0532 0130 00",
+    "GB2L ABBY 0901 2857 2017 07", "GB01 BARC 2071 4583 6083 87", "GB00 HLFX 1101 6111 4553 65",
+    "GB94 BARC 2020 1530 0934 59",
+]  # fmt: skip
+
+
+def _groups(text: str, size: int = 4) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+IBAN_SPELLINGS = {
+    "dashes": lambda iban: "-".join(_groups(iban)),
+    "dots": lambda iban: ".".join(_groups(iban)),
+    "double spaces": lambda iban: "  ".join(_groups(iban)),
+    "lower case": lambda iban: " ".join(_groups(iban.lower())),
+    "no-break spaces": lambda iban: "\u00a0".join(_groups(iban)),
+    "country apart": lambda iban: iban[:2] + " " + iban[2:4] + " " + " ".join(_groups(iban[4:])),
+    "two lines": lambda iban: " ".join(_groups(iban)[:3]) + "\n" + " ".join(_groups(iban)[3:]),
+    "lower, dashes": lambda iban: "-".join(_groups(iban.lower())),
+}
+
+
+def iban_mod97(compact: str) -> bool:
+    """ISO 13616 check: letters as numbers, the check digits 02-98, remainder 1 mod 97."""
+    check = compact[2:4]
+    if not check.isdigit() or not 2 <= int(check) <= 98:
+        return False
+    moved = compact[4:] + compact[:4]
+    digits = "".join(str(int(ch, 36)) for ch in moved)
+    return int(digits) % 97 == 1
+
+
+def iban_written() -> Set:
+    vectors: list[Vector] = []
+    spellings = list(IBAN_SPELLINGS.values())
+    for index, iban in enumerate(SCHWIFTY_VALID):
+        assert iban_mod97(iban), iban
+        for spell in (spellings[index % len(spellings)], spellings[(index + 3) % len(spellings)]):
+            vectors.append((spell(iban), [("iban", iban)]))
+    for index, written in enumerate(SCHWIFTY_INVALID):
+        compact = written.replace(" ", "")
+        spell = spellings[index % len(spellings)]
+        vectors.append((spell(compact), []))
+    return ("iban-written", "mdomke/schwifty tests/test_iban.py, spelled as people write", vectors)
+
+
+# ---------------------------------------------------------------------------------------------
+# libphonenumber's KZ and RU example numbers (the `phonenumbers` package's metadata), written
+# the ways people write them.
+
+PHONE_TYPES = (
+    "FIXED_LINE", "MOBILE", "TOLL_FREE", "PREMIUM_RATE", "SHARED_COST", "VOIP",
+    "PERSONAL_NUMBER", "PAGER", "UAN", "VOICEMAIL",
+)  # fmt: skip
+
+
+def _phone_forms(national: str) -> Iterator[str]:
+    """The 10 national digits of a +7 number in the forms people write (see README)."""
+    if national.startswith("7") and national[:5] != national[:3] + "00":
+        # a geographic Kazakh number: 4-digit area code as written on signs, then 2-2-2
+        area, rest = national[:4], national[4:]
+    else:
+        area, rest = national[:3], national[3:]
+    tail = [rest[: len(rest) - 4], rest[-4:-2], rest[-2:]]
+    yield f"8 ({area}) {tail[0]}\u2013{tail[1]}\u2013{tail[2]}"  # en-dashes, word processors
+    yield f"+7 {area} {tail[0]} {tail[1]} {tail[2]}"
+    yield f"+7 ({area}) {tail[0]}-{tail[1]}-{tail[2]}"
+    yield f"8-{area}-{tail[0]}-{tail[1]}-{tail[2]}"
+    yield f"+7 {area} {tail[0]}\n{tail[1]} {tail[2]}"  # broken across a line
+    yield f"8\u00a0{area}\u00a0{rest}"  # no-break spaces
+    yield f"+7({area}){rest}"
+    yield f"8{national}"
+    yield f"+7 {area} {tail[0]} \u2013 {tail[1]} \u2013 {tail[2]}"  # spaced en-dashes
+
+
+def phones_written() -> Set:
+    seen: set[str] = set()
+    vectors: list[Vector] = []
+    for region in ("KZ", "RU"):
+        for type_name in PHONE_TYPES:
+            number = phonenumbers.example_number_for_type(
+                region, getattr(phonenumbers.PhoneNumberType, type_name)
+            )
+            if number is None:
+                continue
+            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            if e164 in seen:
+                continue
+            seen.add(e164)
+            national = e164[2:]
+            for form in _phone_forms(national):
+                vectors.append((form, [("phone", e164)]))
+            # One digit too many: libphonenumber calls it invalid, so nothing is reported.
+            longer = phonenumbers.parse(e164 + "1", None)
+            assert not phonenumbers.is_valid_number(longer)
+            vectors.append((f"+7 {national[:3]} {national[3:6]} {national[6:8]} {national[8:]}1", []))
+            vectors.append((f"8 ({national[:3]}) {national[3:6]}-{national[6:8]}-{national[8:]}1", []))
+    return (
+        "libphonenumber-kz-ru-written",
+        "phonenumbers 9.0.43 example numbers (libphonenumber metadata), KZ and RU",
+        vectors,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Unicode IdnaTestV2 (UTS 46 conformance file, Unicode 17.0.0).
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\x\{([0-9A-Fa-f]+)\}")
+
+
+def _unescape(text: str) -> str:
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
+# Characters a domain cannot be read out of running text with: separators, spaces, brackets,
+# and the full stops UTS 46 maps to a dot (the file's sources are written with ASCII dots here).
+_NOT_IN_TEXT = re.compile(r"[\s\u3002\uff0e\uff61/\\@:%#?\[\](){}<>\"'`,;!|=+*&^~$]")
+
+
+def idna_uts46() -> Set:
+    """Valid IDNs (non-ASCII sources ToASCII accepts) and invalid ``xn--`` labels."""
+    valid: dict[str, str] = {}
+    invalid: list[str] = []
+    for line in (DATA / "IdnaTestV2-subset.txt").read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        columns = [column.strip() for column in line.split("#", 1)[0].split(";")]
+        source = _unescape(columns[0])
+        to_unicode = _unescape(columns[1]) or source
+        unicode_status = columns[2]
+        ascii_n = _unescape(columns[3]) or to_unicode
+        ascii_status = columns[4] if columns[4] else unicode_status
+        if ascii_status in ("[]",):
+            ascii_status = ""
+        if _NOT_IN_TEXT.search(source) or source.startswith("-") or source.endswith("-"):
+            continue
+        # A host in a report ends in a real top-level domain: the file's last label is kept
+        # when it is one, otherwise ".com" is added (and the whole host checked again).
+        last = ascii_n.rsplit(".", 1)[-1].lower()
+        host = source if last.isalpha() and registrable(ascii_n.lower()) else source + ".com"
+        if not source.isascii() and not ascii_status:
+            encoded = to_ascii(host)
+            domain = registrable(encoded) if encoded else None
+            if domain is None or "xn--" not in domain:
+                continue  # refused with ".com", or the non-ASCII part is only in a subdomain
+            valid.setdefault(host, domain)
+        elif source.isascii() and "xn--" in source.lower() and ascii_status:
+            if to_ascii(host) is None:
+                invalid.append(host)
+    rng = random.Random(46)
+    valid_items = sorted(valid.items())
+    chosen = rng.sample(valid_items, min(120, len(valid_items)))
+    chosen_invalid = rng.sample(sorted(set(invalid)), min(60, len(set(invalid))))
+    vectors: list[Vector] = [(host, [("domain", domain)]) for host, domain in sorted(chosen)]
+    vectors += [(host, []) for host in sorted(chosen_invalid)]
+    return ("idna-uts46", "Unicode IdnaTestV2.txt 17.0.0 (via servo/rust-url idna/tests)", vectors)
+
+
+# ---------------------------------------------------------------------------------------------
+# ioc-fanger's defanged indicators (ioc-fang/ioc-fanger, MIT: tests/sample_text_defanged.txt
+# and the notations its tests/test_ioc_fanger.py fangs).
+
+FANGER_DOMAINS = [
+    "strategicdisaster[.]info", "apotheke-stiepel[.]com", "daliborfojt[.]cz", "ovemydress[.]pl",
+    "service-ict[.]nl", "kshops[.]vn", "schriebershof[.]de", "cybersecurityafrica[.]net",
+    "spideragroscience[.]com", "asistent[.]su", "ikstrade[.]co[.]kr", "biocarbon[.]com[.]ec",
+    "fmc[.]org[.]in", "ozihykamrta[.]olimpian[.]org", "www[.]ccfinance[.]it",
+    "music[.]mbsaeger[.]com", "static-94-108-135-78[.]sadecehosting[.]net",
+    "img1[.]video[.]s-msn[.]com", "www[.]station-1022[.]net", "td63hftt[.]buwve5ton2[.]com",
+    "7tno4hib47vlep5o[.]tor2web[.]fi", "traditions-and-custom[.]com", "helpdesk[.]keldon[.]info",
+    "13343225565[.]com", "4turka[.]com", "777advisors[.]com", "betterhealth4us[.]com",
+    "k47d3[.]proporr[.]com", "anybug[.]net", "meister[.]wtf",
+]  # fmt: skip
+FANGER_URLS = [
+    "hXXp://pcgfund[.]com/binfile[.]php", "hXXp://isityouornotcc[.]asia/80[.]exe",
+    "hXXp://holishit[.]in/wp-content/plugins/wpclef/assets/src/sass/neat/grid/binarystings[.]php",
+    "hXXp://studiosundaytv[.]com/wp-content/themes/sketch/binfile[.]php",
+    "hXXp://i5ndw[.]titlecorta[.]at/", "hXXp://helcel[.]com/sys_init[.]php",
+    "hXXp://ohelloguyzzqq[.]com/85[.]exe", "hXXp://13343225565[.]com/mzfile[.]php",
+    "hXXp://4turka[.]com/images/mzfile[.]php", "hXXp://anybug[.]net/wp-content/uploads/mzpfile[.]php",
+]  # fmt: skip
+FANGER_IPS = [
+    "23[.]229[.]187[.]167", "95[.]142[.]152[.]194", "185[.]15[.]244[.]81", "5[.]61[.]253[.]47",
+    "203[.]84[.]156[.]154", "176[.]223[.]208[.]20", "59[.]247[.]18[.]71", "188[.]190[.]73[.]247",
+    "212[.]80[.]36[.]108", "46[.]151[.]52[.]231",
+]  # fmt: skip
+# Notations from test_ioc_fanger.py, applied to the sample file's hosts: (writer, fanged URL).
+FANGER_NOTATIONS = [
+    ("hxxp://{h}/test.php", "http://{h}/test.php"),
+    ("hXXps://{h}/test.php", "https://{h}/test.php"),
+    ("http[:]//{h}/test.php", "http://{h}/test.php"),
+    ("https[:]//{h}/test.php", "https://{h}/test.php"),
+    ("hxxps[:]//{h}/test.php", "https://{h}/test.php"),
+    ("hxxp://{d}/test.php", "http://{h}/test.php"),
+    ("http://{p}/test.php", "http://{h}/test.php"),
+    ("https://{b}/test.php", "https://{h}/test.php"),
+]
+FANGER_EMAILS = [
+    ("bob[@]{d}", "bob@{h}"), ("bob(@){h}", "bob@{h}"), ("bob[at]{h}", "bob@{h}"),
+    ("bob(at){h}", "bob@{h}"), ("bob@{dot}", "bob@{h}"), ("bob@{pdot}", "bob@{h}"),
+    ("silena[.]berillo(at){d}", "silena.berillo@{h}"), ("hto2018(at){d}", "hto2018@{h}"),
+]  # fmt: skip
+
+
+def ioc_fanger() -> Set:
+    vectors: list[Vector] = []
+    for written in FANGER_DOMAINS:
+        host = written.replace("[.]", ".")
+        domain = registrable(host)
+        assert domain is not None, host
+        vectors.append((written, [("domain", domain)]))
+    for written in FANGER_URLS:
+        url = written.replace("[.]", ".").replace("hXXp", "http")
+        host = url.split("/")[2]
+        vectors.append((written, [("url", url), ("domain", registrable(host) or host)]))
+    for written in FANGER_IPS:
+        vectors.append((written, [("ip", written.replace("[.]", "."))]))
+    hosts = [d.replace("[.]", ".") for d in FANGER_DOMAINS if d.count("[.]") == 1][:16]
+    for index, host in enumerate(hosts):
+        writer, fanged = FANGER_NOTATIONS[index % len(FANGER_NOTATIONS)]
+        name, tld = host.rsplit(".", 1)
+        forms = {
+            "h": host,
+            "d": f"{name}[.]{tld}",
+            "p": f"{name}(.){tld}",
+            "b": f"{name}[dot]{tld}",
+        }
+        url = fanged.format(**forms)
+        vectors.append((writer.format(**forms), [("url", url), ("domain", host)]))
+        e_writer, e_fanged = FANGER_EMAILS[index % len(FANGER_EMAILS)]
+        e_forms = dict(forms, dot=f"{name}[dot]{tld}", pdot=f"{name}(dot){tld}")
+        vectors.append((e_writer.format(**e_forms), [("email", e_fanged.format(**forms))]))
+    return ("ioc-fanger", "ioc-fang/ioc-fanger tests (sample_text_defanged.txt, notations)", vectors)
+
+
+# ---------------------------------------------------------------------------------------------
+# Look-alikes of the protected brands: URLCrazy's typo classes, as its README describes them
+# (urbanadventurer/urlcrazy; no code taken, the tool not run), and single substitutions from
+# Unicode's confusables.txt (UTS 39).
+
+
+@cache
+def _brands() -> tuple[list[str], set[str]]:
+    table = json.loads(BRANDS_JSON.read_text(encoding="utf-8"))["brands"]
+    protected = [row["domain"] for row in table]
+    own = set(protected)
+    for row in table:
+        own.update(row.get("official", []))
+    return protected, own
+
+
+@cache
+def _tuned_typosquats() -> set[str]:
+    lines = (TUNED_DATA / "dnstwist_typosquats.tsv").read_text(encoding="utf-8").splitlines()
+    return {line.split("\t")[-1] for line in lines if line and not line.startswith("#")}
+
+
+@cache
+def _tuned_real_domains() -> set[str]:
+    text = (TUNED_DATA / "real_domains.txt").read_text(encoding="utf-8")
+    return {line.strip() for line in text.splitlines() if line.strip() and line[0] != "#"}
+
+
+_ROWS = ("1234567890-", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
+def _neighbours(character: str) -> str:
+    """The keys immediately left and right of a key on a QWERTY keyboard."""
+    for row in _ROWS:
+        at = row.find(character)
+        if at >= 0:
+            return (row[at - 1] if at > 0 else "") + (row[at + 1] if at + 1 < len(row) else "")
+    return ""
+
+
+_TLDS = ("com", "net", "org", "info", "ru", "biz", "co", "io", "xyz", "online", "site", "top",
+         "shop", "app", "me", "pro", "cc", "su")  # fmt: skip
+_PREFIXES = ("corp", "login", "signin", "web", "vpn", "www")
+_SUFFIXES = ("sso", "login", "365")
+_HOMOGLYPHS = {"0": "o", "1": "l", "l": "i", "rn": "m", "cl": "d", "vv": "w"}
+
+
+def urlcrazy_typos(label: str) -> dict[str, set[str]]:
+    """Each URLCrazy typo class that applies to a brand label, and the labels it makes."""
+    n = len(label)
+    classes: dict[str, set[str]] = {
+        "character omission": {label[:i] + label[i + 1 :] for i in range(n)},
+        "character repeat": {label[:i] + label[i] + label[i:] for i in range(n)},
+        "adjacent character swap": {
+            label[:i] + label[i + 1] + label[i] + label[i + 2 :] for i in range(n - 1)
+        },
+        "adjacent character replacement": {
+            label[:i] + key + label[i + 1 :] for i in range(n) for key in _neighbours(label[i])
+        },
+        "double character replacement": {
+            label[:i] + key + key + label[i + 2 :]
+            for i in range(n - 1)
+            if label[i] == label[i + 1]
+            for key in _neighbours(label[i])
+        },
+        "adjacent character insertion": {
+            label[: i + 1] + key + label[i + 1 :]
+            for i in range(n)
+            for key in _neighbours(label[i])
+        }
+        | {label[:i] + key + label[i:] for i in range(n) for key in _neighbours(label[i])},
+        "vowel swapping": {
+            label[:i] + vowel + label[i + 1 :]
+            for i in range(1, n)
+            if label[i] in "aeiou"
+            for vowel in "aeiou"
+        },
+        "bit flipping": {
+            label[:i] + chr(ord(label[i]) ^ (1 << bit)) + label[i + 1 :]
+            for i in range(n)
+            for bit in range(8)
+            if re.fullmatch(r"[a-z0-9-]", chr(ord(label[i]) ^ (1 << bit)))
+        },
+        "homoglyphs": {
+            label.replace(old, new, 1) if label.count(old) else label
+            for pair in _HOMOGLYPHS.items()
+            for old, new in (pair, pair[::-1])
+        },
+        "singular or pluralise": {label + "s"} if not label.endswith("s") else {label[:-1]},
+        "domain prefix": {f"{prefix}-{label}" for prefix in _PREFIXES},
+        "domain suffix": {f"{label}-{suffix}" for suffix in _SUFFIXES},
+    }
+    return classes
+
+
+def lookalikes_urlcrazy(real_domains: set[str]) -> Set:
+    protected, own = _brands()
+    tuned = _tuned_typosquats()
+    rng = random.Random(11_2026)
+    vectors: list[Vector] = []
+    for brand in protected:
+        label, tld = brand.split(".", 1)
+        classes = {
+            name: {f"{typo}.{tld}" for typo in labels if typo != label}
+            for name, labels in urlcrazy_typos(label).items()
+        }
+        classes["wrong top level domain"] = {f"{label}.{other}" for other in _TLDS if other != tld}
+        for _class_name, domains in sorted(classes.items()):
+            candidates = [
+                domain
+                for domain in sorted(domains)
+                if re.fullmatch(r"(?!-)[a-z0-9-]+(?<!-)(\.[a-z]+)+", domain)
+                and "--" not in domain
+                and domain not in own
+                and domain not in tuned
+                and domain not in real_domains
+                and registrable(domain) == domain
+            ]
+            for domain in rng.sample(candidates, min(2, len(candidates))):
+                vectors.append((domain, [("domain", domain), ("lookalike", f"{domain}>{brand}")]))
+    # A few written as links, as they arrive in SMS.
+    for index in range(0, len(vectors), 7):
+        domain = vectors[index][0]
+        url = f"https://{domain}/login"
+        vectors[index] = (url, [*vectors[index][1], ("url", url)])
+    return ("lookalike-urlcrazy", "URLCrazy's typo classes (README) on brands.json", vectors)
+
+
+@cache
+def confusable_characters() -> dict[str, list[str]]:
+    """Each lower-case ASCII letter or digit, to the single characters confusable with it."""
+    table: dict[str, list[str]] = {}
+    for line in (DATA / "confusables-ascii-subset.txt").read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        source, target = (field.strip() for field in line.split(";")[:2])
+        if " " in source or " " in target:
+            continue
+        table.setdefault(chr(int(target, 16)), []).append(chr(int(source, 16)))
+    return table
+
+
+def lookalikes_confusables() -> Set:
+    """One character of a brand's label replaced by a confusable that stays a valid IDN."""
+    protected, own = _brands()
+    table = confusable_characters()
+    tuned = _tuned_typosquats()
+    rng = random.Random(39)
+    vectors: list[Vector] = []
+    for brand in protected:
+        label, tld = brand.split(".", 1)
+        candidates: list[tuple[str, str]] = []
+        for index, letter in enumerate(label):
+            for character in table.get(letter, []):
+                written = label[:index] + character + label[index + 1 :] + "." + tld
+                encoded = to_ascii(written)
+                # The characters UTS 46 maps back to the ASCII letter give the brand itself.
+                if encoded is None or encoded in own or encoded in tuned or "xn--" not in encoded:
+                    continue
+                candidates.append((written, encoded))
+        for written, encoded in rng.sample(candidates, min(6, len(candidates))):
+            vectors.append((written, [("domain", encoded), ("lookalike", f"{encoded}>{brand}")]))
+    return ("lookalike-confusables", "Unicode confusables.txt (UTS 39) on brands.json", vectors)
+
+
+# ---------------------------------------------------------------------------------------------
+# Real domains that imitate no brand: the OpenDNS top domains list, and store, search and
+# encyclopaedia pages whose path or query names a brand (written for this set).
+
+_ADULT = re.compile(r"porn|sex|xxx|xvideos|xnxx|xhamster|brazzers|redtube|youporn|adultfriend")
+BRAND_PAGES = [
+    "https://apps.apple.com/kz/app/homebank/id1011287498",
+    "https://play.google.com/store/apps/details?id=kz.halyk.onlinebank",
+    "https://play.google.com/store/apps/details?id=kz.egov.mobile&hl=ru",
+    "https://apps.apple.com/ru/app/egov-mobile/id1476128386",
+    "https://www.google.kz/search?q=halyk+bank+kontakty",
+    "https://yandex.kz/search/?text=kolesa.kz+mošenniki",
+    "https://www.bing.com/search?q=jusan+bank",
+    "https://duckduckgo.com/?q=freedom+bank+kazakhstan",
+    "https://ru.wikipedia.org/wiki/Kcell",
+    "https://en.wikipedia.org/wiki/Halyk_Bank",
+    "https://kk.wikipedia.org/wiki/Kaspi.kz",
+    "https://www.youtube.com/@kaspikz",
+    "https://www.youtube.com/results?search_query=egov+kz+инструкция",
+    "https://www.facebook.com/halykbank",
+    "https://vk.com/beeline_kz",
+    "https://www.linkedin.com/company/kolesa-group",
+    "https://github.com/kaspikz",
+    "https://2gis.kz/almaty/search/Kaspi%20Bank",
+    "https://www.tiktok.com/@olx.kz",
+    "https://twitter.com/tele2kz",
+    "https://www.reddit.com/r/Kazakhstan/search/?q=kaspi",
+    "https://www.amazon.com/s?k=kaspi",
+    "https://www.apple.com/kz/search/kaspi",
+    "https://trends.google.com/trends/explore?q=olx.kz",
+]
+
+
+def real_domains(limit: int = 1500) -> Set:
+    protected, own = _brands()
+    tuned = _tuned_real_domains()
+    vectors: list[Vector] = []
+    seen: set[str] = set()
+    lines = (DATA / "opendns-top-domains-head.txt").read_text(encoding="utf-8").splitlines()
+    for index, name in enumerate(lines):
+        name = name.strip().lower()
+        domain = registrable(name) if name else None
+        if (
+            domain is None
+            or domain != name
+            or domain in tuned
+            or domain in own
+            or domain in seen
+            or _ADULT.search(domain)
+        ):
+            continue
+        seen.add(domain)
+        written = f"www.{domain}" if index % 5 == 0 else domain
+        vectors.append((written, [("domain", domain)]))
+        if len(vectors) >= limit:
+            break
+    for url in BRAND_PAGES:
+        host = url.split("/")[2]
+        vectors.append((url, [("url", url), ("domain", registrable(host) or host)]))
+    return ("real-domains", "OpenDNS top domains list; brand-naming store/search pages", vectors)
+
+
+def real_domain_names() -> set[str]:
+    return {pair[1] for _written, pairs in real_domains()[2] for pair in pairs if pair[0] == "domain"}
+
+
+def all_sets() -> list[Set]:
+    reals = real_domains()
+    return [
+        iban_written(),
+        phones_written(),
+        idna_uts46(),
+        ioc_fanger(),
+        lookalikes_urlcrazy(real_domain_names()),
+        lookalikes_confusables(),
+        reals,
+    ]
