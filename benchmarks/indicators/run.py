@@ -351,14 +351,14 @@ def print_heldout(
     names = [name for name, *_ in tools]
     out("\nHeld-out corpus (public vectors and lists, never tuned on): P / R per set\n")
     out(
-        f"{'set (snippets)':<34}| {'kuzet P / R':^15} | {'false look-alikes':^17} "
+        f"{'set (snippets)':<36}| {'kuzet P / R':^15} | {'false look-alikes':^17} "
         + "".join(f"| {name:^{width - 2}} " for name in names[1:])
         + "\n"
     )
     worst_recall, false_flags, failing = 1.0, 0, []
     for set_name, snippets in heldout.items():
         kinds = {entry["type"] for snippet in snippets for entry in snippet["expected"]}
-        line = f"{set_name + f' ({len(snippets)})':<34}"
+        line = f"{set_name + f' ({len(snippets)})':<36}"
         for name, tool, _problem, supported in tools:
             if tool is None or (name != "kuzet" and not kinds & supported):
                 line += f"| {'—':^{width - 2}} "

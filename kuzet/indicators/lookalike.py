@@ -42,9 +42,18 @@ def _package_json(name: str) -> Any:
 
 @cache
 def _unicode_folds() -> dict[int, str]:
-    """Each character that renders like an ASCII letter or digit in a host, to that letter."""
+    """Each character that renders like an ASCII letter or digit in a host, to that letter.
+
+    A label is lower-cased before the fold, and UTS 46 stores a host in lower case: a
+    confusable capital (Ꮟ, Ƨ, Ⲓ) reaches the fold as its lower-case form, which folds alike.
+    """
     table: dict[str, str] = _package_json("confusables.json")["map"]
-    return {ord(character): letter for character, letter in table.items()}
+    folds = {ord(character): letter for character, letter in table.items()}
+    for character, letter in table.items():
+        lower = character.lower()
+        if len(lower) == 1:
+            folds.setdefault(ord(lower), letter)
+    return folds
 
 
 # Read after the Unicode fold, so that a typed "i" and a folded Cyrillic "і" end alike: the
@@ -154,7 +163,8 @@ def _glyph_swaps(label: str) -> set[str]:
 
 
 def typo_variants(label: str) -> set[str]:
-    """The typosquats of an ASCII label, by dnstwist's fuzzer classes (the label excluded)."""
+    """The typosquats of an ASCII label, by dnstwist's fuzzer classes and URLCrazy's double
+    character replacement (the label excluded)."""
     neighbours = _neighbours()
     found: set[str] = set()
     for index, character in enumerate(label):
@@ -174,6 +184,12 @@ def typo_variants(label: str) -> set[str]:
             found.add(before + "-" + label[index:])  # hyphenation
         if index + 1 < len(label):
             found.add(before + label[index + 1] + character + label[index + 2 :])
+            if label[index + 1] == character:
+                # Double character replacement (URLCrazy's class): a doubled letter typed
+                # twice with the finger on the neighbouring key, "bcc" as "bxx".
+                found.update(
+                    before + key + key + label[index + 2 :] for key in neighbours.get(character, "")
+                )
     found.update(label + extra for extra in _HOST_CHARACTERS)  # addition
     for index in range(2, len(label) - 2):  # plural, as dnstwist makes it inside a label
         ending = "es" if label[index] in "sxz" else "s"

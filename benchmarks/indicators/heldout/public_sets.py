@@ -75,9 +75,11 @@ SCHWIFTY_VALID = [
     "RO66BACX0000001234567890", "RS35105008123123123173", "SE7280000810340009783242",
     "SI56192001234567892", "SK8975000000000012345671", "DE42430609677000534100",
     "ES9121000418450200051332", "BE68539007547034", "BR9700360305000010009795493P1",
-    "CZ9455000000001011038930", "KW81CBKU0000000000001234560101", "LC55HEMM000100010012001200023015",
-    "ST68000100010051845310112", "SC18SSCB11010000000000001497USD", "TL380080012345678910157",
-    "UA213996220000026007233566001", "BY13NBRB3600900000002Z00AB00", "SV62CENR00000000000000700025",
+    "CZ9455000000001011038930", "KW81CBKU0000000000001234560101",
+    "LC55HEMM000100010012001200023015", "ST68000100010051845310112",
+    "SC18SSCB11010000000000001497USD", "TL380080012345678910157",
+    "UA213996220000026007233566001", "BY13NBRB3600900000002Z00AB00",
+    "SV62CENR00000000000000700025",
     "IQ98NBIQ850123456789012", "MC5811222000010123456789030",
 ]  # fmt: skip
 # schwifty's `invalid` list: short, long, unknown country, wrong check digits (00 and 01 too).
@@ -119,7 +121,8 @@ def iban_written() -> Set:
     vectors: list[Vector] = []
     spellings = list(IBAN_SPELLINGS.values())
     for index, iban in enumerate(SCHWIFTY_VALID):
-        assert iban_mod97(iban), iban
+        if not iban_mod97(iban):
+            raise ValueError(f"not a valid IBAN: {iban}")
         for spell in (spellings[index % len(spellings)], spellings[(index + 3) % len(spellings)]):
             vectors.append((spell(iban), [("iban", iban)]))
     for index, written in enumerate(SCHWIFTY_INVALID):
@@ -127,6 +130,39 @@ def iban_written() -> Set:
         spell = spellings[index % len(spellings)]
         vectors.append((spell(compact), []))
     return ("iban-written", "mdomke/schwifty tests/test_iban.py, spelled as people write", vectors)
+
+
+@cache
+def _swift_registry() -> dict[str, int]:
+    """Each country of the SWIFT IBAN registry and its IBAN length, as schwifty ships it
+    (``iban_registry/generated.json``: the registry itself, without schwifty's additions of
+    countries that only some banks treat as IBAN countries)."""
+    import schwifty
+
+    path = Path(schwifty.__file__).with_name("iban_registry") / "generated.json"
+    table = json.loads(path.read_text(encoding="utf-8"))
+    return {country: int(spec["iban_length"]) for country, spec in table.items()}
+
+
+def iban_php_iban(*, unseen: bool = False) -> Set:
+    """Real-world IBANs as php-iban collected them, one in three wrapped onto a second line.
+
+    ``unseen``: the second draw of lines, made after the engine was fixed on the first."""
+    vectors: list[Vector] = []
+    file_name = "php-iban-examples-unseen.txt" if unseen else "php-iban-examples-subset.txt"
+    lines = (DATA / file_name).read_text(encoding="utf-8").splitlines()
+    for index, line in enumerate(line for line in lines if line and not line.startswith("#")):
+        compact = re.sub(r"[^A-Za-z0-9]", "", re.sub(r"^IBAN:? ", "", line)).upper()
+        if compact[:2] not in _swift_registry():
+            continue  # outside the registry: neither an IBAN to find nor one to refuse
+        valid = iban_mod97(compact) and _swift_registry()[compact[:2]] == len(compact)
+        written = line
+        groups = line.split(" ")
+        if index % 3 == 0 and len(groups) >= 4:
+            written = " ".join(groups[:2]) + "\n" + " ".join(groups[2:])
+        vectors.append((written, [("iban", compact)] if valid else []))
+    name = "iban-php-iban-unseen" if unseen else "iban-php-iban"
+    return (name, "globalcitizen/php-iban utils/example-ibans (as written)", vectors)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,10 +212,11 @@ def phones_written() -> Set:
             for form in _phone_forms(national):
                 vectors.append((form, [("phone", e164)]))
             # One digit too many: libphonenumber calls it invalid, so nothing is reported.
-            longer = phonenumbers.parse(e164 + "1", None)
-            assert not phonenumbers.is_valid_number(longer)
-            vectors.append((f"+7 {national[:3]} {national[3:6]} {national[6:8]} {national[8:]}1", []))
-            vectors.append((f"8 ({national[:3]}) {national[3:6]}-{national[6:8]}-{national[8:]}1", []))
+            if phonenumbers.is_valid_number(phonenumbers.parse(e164 + "1", None)):
+                raise ValueError(f"{e164} with one digit more is valid")
+            code, rest = national[:3], national[3:]
+            vectors.append((f"+7 {code} {rest[:3]} {rest[3:5]} {rest[5:]}1", []))
+            vectors.append((f"8 ({code}) {rest[:3]}-{rest[3:5]}-{rest[5:]}1", []))
     return (
         "libphonenumber-kz-ru-written",
         "phonenumbers 9.0.43 example numbers (libphonenumber metadata), KZ and RU",
@@ -202,8 +239,10 @@ def _unescape(text: str) -> str:
 _NOT_IN_TEXT = re.compile(r"[\s\u3002\uff0e\uff61/\\@:%#?\[\](){}<>\"'`,;!|=+*&^~$]")
 
 
-def idna_uts46() -> Set:
-    """Valid IDNs (non-ASCII sources ToASCII accepts) and invalid ``xn--`` labels."""
+def idna_uts46(*, unseen: bool = False) -> Set:
+    """Valid IDNs (non-ASCII sources ToASCII accepts) and invalid ``xn--`` labels.
+
+    ``unseen``: a second draw from the lines the first left, made after the engine was fixed."""
     valid: dict[str, str] = {}
     invalid: list[str] = []
     for line in (DATA / "IdnaTestV2-subset.txt").read_text(encoding="utf-8").splitlines():
@@ -230,15 +269,29 @@ def idna_uts46() -> Set:
                 continue  # refused with ".com", or the non-ASCII part is only in a subdomain
             valid.setdefault(host, domain)
         elif source.isascii() and "xn--" in source.lower() and ascii_status:
-            if to_ascii(host) is None:
+            # Refused for its xn-- label: every other label is a valid LDH label on its own
+            # ("bc--de" fails only UTS 46's CheckHyphens, which browsers turn off).
+            others_valid = all(
+                re.fullmatch(r"(?!-)[a-z0-9-]{1,63}(?<!-)", label) and label[2:4] != "--"
+                for label in host.lower().split(".")
+                if not label.startswith("xn--")
+            )
+            if others_valid and to_ascii(host) is None:
                 invalid.append(host)
     rng = random.Random(46)
     valid_items = sorted(valid.items())
     chosen = rng.sample(valid_items, min(120, len(valid_items)))
     chosen_invalid = rng.sample(sorted(set(invalid)), min(60, len(set(invalid))))
+    if unseen:
+        again = random.Random(47)
+        rest = [item for item in valid_items if item not in set(chosen)]
+        chosen = again.sample(rest, min(120, len(rest)))
+        rest_invalid = sorted(set(invalid) - set(chosen_invalid))
+        chosen_invalid = again.sample(rest_invalid, min(60, len(rest_invalid)))
     vectors: list[Vector] = [(host, [("domain", domain)]) for host, domain in sorted(chosen)]
     vectors += [(host, []) for host in sorted(chosen_invalid)]
-    return ("idna-uts46", "Unicode IdnaTestV2.txt 17.0.0 (via servo/rust-url idna/tests)", vectors)
+    name = "idna-uts46-unseen" if unseen else "idna-uts46"
+    return (name, "Unicode IdnaTestV2.txt 17.0.0 (via servo/rust-url idna/tests)", vectors)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -292,7 +345,8 @@ def ioc_fanger() -> Set:
     for written in FANGER_DOMAINS:
         host = written.replace("[.]", ".")
         domain = registrable(host)
-        assert domain is not None, host
+        if domain is None:
+            raise ValueError(f"no registrable domain: {host}")
         vectors.append((written, [("domain", domain)]))
     for written in FANGER_URLS:
         url = written.replace("[.]", ".").replace("hXXp", "http")
@@ -315,7 +369,8 @@ def ioc_fanger() -> Set:
         e_writer, e_fanged = FANGER_EMAILS[index % len(FANGER_EMAILS)]
         e_forms = dict(forms, dot=f"{name}[dot]{tld}", pdot=f"{name}(dot){tld}")
         vectors.append((e_writer.format(**e_forms), [("email", e_fanged.format(**forms))]))
-    return ("ioc-fanger", "ioc-fang/ioc-fanger tests (sample_text_defanged.txt, notations)", vectors)
+    source = "ioc-fang/ioc-fanger tests (sample_text_defanged.txt, notations)"
+    return ("ioc-fanger", source, vectors)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -384,9 +439,7 @@ def urlcrazy_typos(label: str) -> dict[str, set[str]]:
             for key in _neighbours(label[i])
         },
         "adjacent character insertion": {
-            label[: i + 1] + key + label[i + 1 :]
-            for i in range(n)
-            for key in _neighbours(label[i])
+            label[: i + 1] + key + label[i + 1 :] for i in range(n) for key in _neighbours(label[i])
         }
         | {label[:i] + key + label[i:] for i in range(n) for key in _neighbours(label[i])},
         "vowel swapping": {
@@ -413,10 +466,12 @@ def urlcrazy_typos(label: str) -> dict[str, set[str]]:
     return classes
 
 
-def lookalikes_urlcrazy(real_domains: set[str]) -> Set:
+def lookalikes_urlcrazy(real_domains: set[str], *, unseen: bool = False) -> Set:
+    """Two typos per URLCrazy class and brand; ``unseen``: two others, drawn after the fixes."""
     protected, own = _brands()
     tuned = _tuned_typosquats()
     rng = random.Random(11_2026)
+    again = random.Random(12_2026)
     vectors: list[Vector] = []
     for brand in protected:
         label, tld = brand.split(".", 1)
@@ -436,14 +491,19 @@ def lookalikes_urlcrazy(real_domains: set[str]) -> Set:
                 and domain not in real_domains
                 and registrable(domain) == domain
             ]
-            for domain in rng.sample(candidates, min(2, len(candidates))):
+            chosen = rng.sample(candidates, min(2, len(candidates)))
+            if unseen:
+                rest = [domain for domain in candidates if domain not in chosen]
+                chosen = again.sample(rest, min(2, len(rest)))
+            for domain in chosen:
                 vectors.append((domain, [("domain", domain), ("lookalike", f"{domain}>{brand}")]))
     # A few written as links, as they arrive in SMS.
     for index in range(0, len(vectors), 7):
         domain = vectors[index][0]
         url = f"https://{domain}/login"
         vectors[index] = (url, [*vectors[index][1], ("url", url)])
-    return ("lookalike-urlcrazy", "URLCrazy's typo classes (README) on brands.json", vectors)
+    name = "lookalike-urlcrazy-unseen" if unseen else "lookalike-urlcrazy"
+    return (name, "URLCrazy's typo classes (README) on brands.json", vectors)
 
 
 @cache
@@ -460,12 +520,15 @@ def confusable_characters() -> dict[str, list[str]]:
     return table
 
 
-def lookalikes_confusables() -> Set:
-    """One character of a brand's label replaced by a confusable that stays a valid IDN."""
+def lookalikes_confusables(*, unseen: bool = False) -> Set:
+    """One character of a brand's label replaced by a confusable that stays a valid IDN.
+
+    ``unseen``: six other substitutions per brand, drawn after the engine was fixed."""
     protected, own = _brands()
     table = confusable_characters()
     tuned = _tuned_typosquats()
     rng = random.Random(39)
+    again = random.Random(40)
     vectors: list[Vector] = []
     for brand in protected:
         label, tld = brand.split(".", 1)
@@ -478,9 +541,14 @@ def lookalikes_confusables() -> Set:
                 if encoded is None or encoded in own or encoded in tuned or "xn--" not in encoded:
                     continue
                 candidates.append((written, encoded))
-        for written, encoded in rng.sample(candidates, min(6, len(candidates))):
+        chosen = rng.sample(candidates, min(6, len(candidates)))
+        if unseen:
+            rest = [candidate for candidate in candidates if candidate not in chosen]
+            chosen = again.sample(rest, min(6, len(rest)))
+        for written, encoded in chosen:
             vectors.append((written, [("domain", encoded), ("lookalike", f"{encoded}>{brand}")]))
-    return ("lookalike-confusables", "Unicode confusables.txt (UTS 39) on brands.json", vectors)
+    name = "lookalike-confusables-unseen" if unseen else "lookalike-confusables"
+    return (name, "Unicode confusables.txt (UTS 39) on brands.json", vectors)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -546,17 +614,25 @@ def real_domains(limit: int = 1500) -> Set:
 
 
 def real_domain_names() -> set[str]:
-    return {pair[1] for _written, pairs in real_domains()[2] for pair in pairs if pair[0] == "domain"}
+    vectors = real_domains()[2]
+    return {value for _written, pairs in vectors for kind, value in pairs if kind == "domain"}
 
 
 def all_sets() -> list[Set]:
     reals = real_domains()
+    names = real_domain_names()
+    # The second draws last, so that adding them left the first sets' sentences as they were.
     return [
         iban_written(),
+        iban_php_iban(),
         phones_written(),
         idna_uts46(),
         ioc_fanger(),
-        lookalikes_urlcrazy(real_domain_names()),
+        lookalikes_urlcrazy(names),
         lookalikes_confusables(),
         reals,
+        iban_php_iban(unseen=True),
+        idna_uts46(unseen=True),
+        lookalikes_urlcrazy(names, unseen=True),
+        lookalikes_confusables(unseen=True),
     ]
