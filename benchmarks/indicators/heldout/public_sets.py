@@ -520,10 +520,11 @@ def confusable_characters() -> dict[str, list[str]]:
     return table
 
 
-def lookalikes_confusables(*, unseen: bool = False) -> Set:
+def lookalikes_confusables(*, unseen: bool = False, third: bool = False) -> Set:
     """One character of a brand's label replaced by a confusable that stays a valid IDN.
 
-    ``unseen``: six other substitutions per brand, drawn after the engine was fixed."""
+    ``unseen``: six other substitutions per brand, drawn after the engine was fixed; ``third``:
+    six more, drawn after the engine was fixed again on the second draw's misses."""
     protected, own = _brands()
     table = confusable_characters()
     tuned = _tuned_typosquats()
@@ -542,12 +543,15 @@ def lookalikes_confusables(*, unseen: bool = False) -> Set:
                     continue
                 candidates.append((written, encoded))
         chosen = rng.sample(candidates, min(6, len(candidates)))
-        if unseen:
+        if unseen or third:
             rest = [candidate for candidate in candidates if candidate not in chosen]
             chosen = again.sample(rest, min(6, len(rest)))
+        if third:
+            rest = [candidate for candidate in rest if candidate not in chosen]
+            chosen = random.Random(41 + len(vectors)).sample(rest, min(6, len(rest)))
         for written, encoded in chosen:
             vectors.append((written, [("domain", encoded), ("lookalike", f"{encoded}>{brand}")]))
-    name = "lookalike-confusables-unseen" if unseen else "lookalike-confusables"
+    name = "lookalike-confusables" + ("-third" if third else "-unseen" if unseen else "")
     return (name, "Unicode confusables.txt (UTS 39) on brands.json", vectors)
 
 
@@ -635,4 +639,5 @@ def all_sets() -> list[Set]:
         idna_uts46(unseen=True),
         lookalikes_urlcrazy(names, unseen=True),
         lookalikes_confusables(unseen=True),
+        lookalikes_confusables(third=True),
     ]
