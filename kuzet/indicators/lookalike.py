@@ -375,19 +375,28 @@ def _suffix_split_brand(index: _Index, label: str, suffix: str) -> Brand | None:
 _USER_INFO_WORDS = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*")
 
 
-def lookalike_of(ascii_domain: str, ascii_subdomain: str = "", user_info: str = "") -> str | None:
+def lookalike_of(
+    ascii_domain: str, ascii_subdomain: str = "", user_info: str = "", written_label: str = ""
+) -> str | None:
     """The protected brand domain that a registrable domain imitates, or None.
 
     ``ascii_subdomain`` is the host's part before the registrable domain and ``user_info`` a
-    URL's user info (``https://kaspi.kz@evil.com/``); nothing else about a URL is read. The
-    brand's own domains and their subdomains are never look-alikes. Not cached here: the
-    extractor caches each host's whole validation, this included.
+    URL's user info (``https://kaspi.kz@evil.com/``); nothing else about a URL is read.
+    ``written_label`` is the registrable label as the text wrote it, when UTS 46 stores it
+    otherwise: ``bcϲ.kz`` shows a lunate sigma, which passes for "c", and is registered with a
+    σ, which passes for "o"; the reader saw the first. The brand's own domains and their
+    subdomains are never look-alikes. Not cached here: the extractor caches each host's whole
+    validation, this included.
     """
     index = _index()
     if ascii_domain in index.by_domain:
         return None
     label, _, suffix = host_to_unicode(ascii_domain).partition(".")
     own = _named_label_brand(index, label)
+    if own is None and written_label and written_label != label:
+        own = _named_label_brand(index, written_label) or _typo_brand(
+            index, skeleton(written_label), ascii_domain.partition(".")[2]
+        )
     if own is not None:
         return own.domain
     if ascii_subdomain:

@@ -168,11 +168,14 @@ def confusable_characters() -> dict[str, list[str]]:
     return table
 
 
-def lookalikes_confusables(*, unseen: bool = False, third: bool = False) -> Set:
+_CONFUSABLE_DRAW_NAMES = ("", "-unseen", "-third", "-fourth")
+
+
+def lookalikes_confusables(*, draw: int = 1) -> Set:
     """One character of a brand's label replaced by a confusable that stays a valid IDN.
 
-    ``unseen``: six other substitutions per brand, drawn after the engine was fixed; ``third``:
-    six more, drawn after the engine was fixed again on the second draw's misses."""
+    Six substitutions per brand in each draw, none drawn twice; each draw after the first was
+    made after the engine had been fixed on the misses of the one before (see README.md)."""
     protected, own = _brands()
     table = confusable_characters()
     tuned = _tuned_typosquats()
@@ -190,16 +193,17 @@ def lookalikes_confusables(*, unseen: bool = False, third: bool = False) -> Set:
                 if encoded is None or encoded in own or encoded in tuned or "xn--" not in encoded:
                     continue
                 candidates.append((written, encoded))
-        chosen = rng.sample(candidates, min(6, len(candidates)))
-        if unseen or third:
-            rest = [candidate for candidate in candidates if candidate not in chosen]
-            chosen = again.sample(rest, min(6, len(rest)))
-        if third:
+        rest = candidates
+        for number in range(1, draw + 1):
+            # The second draw has a generator of its own; later ones are seeded per brand.
+            generator = rng if number == 1 else again if number == 2 else None
+            if generator is None:
+                generator = random.Random(39 + number - 1 + len(vectors) + (number - 3) * 1000)
+            chosen = generator.sample(rest, min(6, len(rest)))
             rest = [candidate for candidate in rest if candidate not in chosen]
-            chosen = random.Random(41 + len(vectors)).sample(rest, min(6, len(rest)))
         for written, encoded in chosen:
             vectors.append((written, [("domain", encoded), ("lookalike", f"{encoded}>{brand}")]))
-    name = "lookalike-confusables" + ("-third" if third else "-unseen" if unseen else "")
+    name = "lookalike-confusables" + _CONFUSABLE_DRAW_NAMES[draw - 1]
     return (name, "Unicode confusables.txt (UTS 39) on brands.json", vectors)
 
 
@@ -286,6 +290,7 @@ def all_sets() -> list[Set]:
         public_sets.iban_php_iban(unseen=True),
         public_sets.idna_uts46(unseen=True),
         lookalikes_urlcrazy(names, unseen=True),
-        lookalikes_confusables(unseen=True),
-        lookalikes_confusables(third=True),
+        lookalikes_confusables(draw=2),
+        lookalikes_confusables(draw=3),
+        lookalikes_confusables(draw=4),
     ]

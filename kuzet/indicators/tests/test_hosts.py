@@ -98,3 +98,16 @@ def test_a_label_starting_with_a_digit_is_still_a_host(text: str, value: str | N
     assert [pair for pair in found(text) if pair[0] == "domain"] == (
         [("domain", value)] if value else []
     )
+
+
+@pytest.mark.parametrize(
+    ("host", "value"),
+    [
+        ("ha۱ykbank.kz", "xn--haykbank-dem.kz"),
+        ("bcϲ.kz", "xn--bc-wbc.kz"),
+        ("ka\u200dspi-bonus.kz", "kaspi-bonus.kz"),
+    ],
+)
+def test_parse_reads_a_host_as_the_extractor_does(host: str, value: str) -> None:
+    assert parse_domain(host).value == value
+    assert found(f"сайт {host}") == [("domain", value)]
