@@ -23,8 +23,11 @@ Fairness rules, applied to every tool alike:
   Best of 3 rounds; the rounds interleave the tools, so a shared machine's slow minutes hit all
   of them. ``--quick``: one round, competitors on a tenth of the fresh corpus.
 - Quality on three corpora: the tuned corpus (``corpus.jsonl``, every tool), the fresh corpus
-  (kuzet), and the held-out corpus of public test vectors (``heldout/``, every tool, per set),
-  which the extractor was never tuned on.
+  (kuzet), and the held-out corpus of public test vectors and lists (``heldout/``, every tool,
+  per set), which the extractor was never tuned on. There kuzet's look-alike flags are scored
+  too, and a flag no label asks for is a false look-alike; the issue-11 targets (recall >= 0.98
+  on every held-out set, no false look-alike) get a PASS/FAIL line of their own, apart from the
+  older targets. ``--heldout``: kuzet on the held-out corpus only, with every miss listed.
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ F1_TARGET = 0.98
 SPEED_TARGET_MB_S = 10.0
 RATIO_TARGET = 10.0
 MINIMUM_BYTES = 5_000_000
+LOOKALIKE = "lookalike"
+HELDOUT_RECALL_TARGET = 0.98
 PLATFORM_HOSTS = {"t.me", "telegram.me", "wa.me", "instagram.com", "whatsapp.com", "telegram.dog"}
 
 Pair = tuple[str, str]
@@ -100,6 +105,21 @@ def host_of(url: str) -> str:
 
 def run_kuzet(text: str) -> set[Pair]:
     return {(indicator.type.value, indicator.value) for indicator in extract(text)}
+
+
+def run_kuzet_with_lookalikes(text: str) -> set[Pair]:
+    """``run_kuzet`` plus ``("lookalike", "<domain>><brand>")`` for each flagged domain.
+
+    Only the held-out corpus labels look-alikes; a flag where no look-alike is labelled is a
+    false look-alike (counted apart, since it may drive a takedown request).
+    """
+    pairs = set()
+    for indicator in extract(text):
+        pairs.add((indicator.type.value, indicator.value))
+        brand = indicator.details.get("lookalike_of")
+        if brand and indicator.type is IndicatorType.DOMAIN:
+            pairs.add((LOOKALIKE, f"{indicator.value}>{brand}"))
+    return pairs
 
 
 def make_ioc_finder() -> tuple[Tool | None, str, set[str]]:
@@ -317,7 +337,95 @@ def totals(counts: dict[str, tuple[int, int, int]], kinds: set[str]) -> tuple[in
     return sum(r[0] for r in rows), sum(r[1] for r in rows), sum(r[2] for r in rows)
 
 
+def print_heldout(
+    out: Callable[[str], object],
+    heldout: dict[str, list[Snippet]],
+    tools: list[tuple[str, Tool | None, str, set[str]]],
+    heldout_results: dict[str, dict[str, dict[str, tuple[int, int, int]]]],
+) -> bool:
+    """The per-set table of the held-out corpus and the issue-11 verdict; True when met.
+
+    kuzet is scored on everything it reports (a phone found in an IBAN is an error) and on
+    its look-alike flags; a competitor on the types it supports. "false look-alikes" counts
+    kuzet's flags that no label asks for: on a real, unrelated domain, or naming the wrong
+    brand. Targets (issue 11): recall >= 0.98 on every set, no false look-alike.
+    """
+    width = 24
+    names = [name for name, *_ in tools]
+    out("\nHeld-out corpus (public vectors and lists, never tuned on): P / R per set\n")
+    out(
+        f"{'set (snippets)':<36}| {'kuzet P / R':^15} | {'false look-alikes':^17} "
+        + "".join(f"| {name:^{width - 2}} " for name in names[1:])
+        + "\n"
+    )
+    worst_recall, false_flags, failing = 1.0, 0, []
+    for set_name, snippets in heldout.items():
+        kinds = {entry["type"] for snippet in snippets for entry in snippet["expected"]}
+        line = f"{set_name + f' ({len(snippets)})':<36}"
+        for name, tool, _problem, supported in tools:
+            if tool is None or (name != "kuzet" and not kinds & supported):
+                line += f"| {'—':^{width - 2}} "
+                continue
+            counts = heldout_results[name][set_name]
+            scored_kinds = set(counts) if name == "kuzet" else (kinds & supported)
+            precision, recall, _f1 = prf(*totals(counts, scored_kinds))
+            figure = f"{precision:.3f} / {recall:.3f}"
+            if name == "kuzet":
+                flags = counts.get(LOOKALIKE, (0, 0, 0))[1]
+                false_flags += flags
+                worst_recall = min(worst_recall, recall)
+                if recall < HELDOUT_RECALL_TARGET or flags:
+                    failing.append(set_name)
+                line += f"| {figure:^15} | {flags:^17} "
+            else:
+                line += f"| {figure:^{width - 2}} "
+        out(line + "\n")
+    kuzet_counts = heldout_results["kuzet"]
+    flagged = [kuzet_counts[name].get(LOOKALIKE, (0, 0, 0)) for name in heldout]
+    tp, fp, fn = (sum(row[i] for row in flagged) for i in range(3))
+    out(
+        f"kuzet look-alike flags over all sets: {tp} right, {fp} false, {fn} missed "
+        f"(recall {tp / max(tp + fn, 1):.3f})\n"
+    )
+    ok = not failing
+    out(
+        f"{'PASS' if ok else 'FAIL'} (issue 11, held-out): recall >= {HELDOUT_RECALL_TARGET} on "
+        f"every set: {'yes' if worst_recall >= HELDOUT_RECALL_TARGET else 'NO'} (lowest "
+        f"{worst_recall:.3f}); false look-alikes: {false_flags}"
+        + (f"; failing: {', '.join(failing)}" if failing else "")
+        + "\n"
+    )
+    return ok
+
+
+def heldout_only() -> int:
+    """``--heldout``: kuzet on the held-out corpus only, with its misses listed (development)."""
+    heldout = load_heldout()
+    tools: list[tuple[str, Tool | None, str, set[str]]] = [
+        ("kuzet", run_kuzet, "", {kind.value for kind in IndicatorType})
+    ]
+    results = {
+        "kuzet": {
+            set_name: quality(run_kuzet_with_lookalikes, snippets, is_kuzet=True)
+            for set_name, snippets in heldout.items()
+        }
+    }
+    ok = print_heldout(sys.stdout.write, heldout, tools, results)
+    for snippets in heldout.values():
+        for snippet in snippets:
+            found = scored(run_kuzet_with_lookalikes(snippet["text"]), snippet)
+            expected = {(entry["type"], entry["value"]) for entry in snippet["expected"]}
+            if found != expected:
+                sys.stdout.write(
+                    f"{snippet['id']}: {snippet['text']!r}\n   missed {sorted(expected - found)}"
+                    f"\n   extra  {sorted(found - expected)}\n"
+                )
+    return 0 if ok else 1
+
+
 def main() -> int:
+    if "--heldout" in sys.argv:
+        return heldout_only()
     quick = "--quick" in sys.argv
     rounds = 1 if quick else 3
     out = sys.stdout.write
@@ -362,7 +470,11 @@ def main() -> int:
         tool(texts[0])  # warm up: grammar compilation, lazy tables
         results[name] = quality(tool, corpus, is_kuzet=name == "kuzet")
         heldout_results[name] = {
-            set_name: quality(tool, snippets, is_kuzet=name == "kuzet")
+            set_name: quality(
+                run_kuzet_with_lookalikes if name == "kuzet" else tool,
+                snippets,
+                is_kuzet=name == "kuzet",
+            )
             for set_name, snippets in heldout.items()
         }
     fresh_results = quality(run_kuzet, fresh_corpus, is_kuzet=True)
@@ -408,22 +520,7 @@ def main() -> int:
         precision, recall, f1 = prf(*fresh_results.get(kind, (0, 0, 0)))
         out(f"{kind:<18}| {precision:6.3f} {recall:6.3f} {f1:6.3f}\n")
 
-    out("\nHeld-out corpus (public test vectors, never tuned on): P / R per set\n")
-    out(f"{'set':<22}" + "".join(f"| {name:^{width - 2}} " for name in names) + "\n")
-    for set_name, snippets in heldout.items():
-        kinds = {entry["type"] for snippet in snippets for entry in snippet["expected"]}
-        line = f"{set_name + f' ({len(snippets)})':<22}"
-        for name, tool, _problem, supported in tools:
-            if tool is None or not kinds & supported:
-                line += f"| {'—':^{width - 2}} "
-                continue
-            counts = heldout_results[name][set_name]
-            # kuzet is scored on everything it reports (a phone found in an IBAN is an error);
-            # a competitor on the types it supports.
-            scored_kinds = set(counts) if name == "kuzet" else kinds & supported
-            precision, recall, _f1 = prf(*totals(counts, scored_kinds))
-            line += f"| {f'{precision:.3f} / {recall:.3f}':^{width - 2}} "
-        out(line + "\n")
+    heldout_ok = print_heldout(out, heldout, tools, heldout_results)
 
     out("\nThroughput, MB/s of UTF-8 input\n")
     out(f"{'':<18}" + "".join(f"| {name:^{width - 2}} " for name in names) + "\n")
@@ -477,7 +574,7 @@ def main() -> int:
         f"{'yes' if speed_ok else 'NO'}; >= {RATIO_TARGET:.0f}x every competitor (cold): "
         f"{'yes' if ratios_ok else 'NO'}\n"
     )
-    return 0 if verdict == "PASS" else 1
+    return 0 if verdict == "PASS" and heldout_ok else 1
 
 
 if __name__ == "__main__":

@@ -80,13 +80,17 @@ class _Collector:
         self.results: list[Indicator] = []
 
     def host_text(self, start: int, end: int) -> str | None:
-        """The text of [start, end) with non-ASCII digits and joiners as written, when the
-        normaliser folded or removed something there (else None: the span is as written)."""
+        """The text of [start, end) with non-ASCII digits, joiners and compatibility letters
+        as written, when the normaliser rewrote something there (else None: the span is as
+        written). Any rewrite counts, not only a fold into ASCII: NFKC makes ϲ a ς, UTS 46 a σ."""
         normalised = self.normalised
-        if normalised is None or not normalised.is_tampered(start, end):
+        if normalised is None:
             return None
         original_start, original_end = normalised.original_span(start, end)
-        return normalise_for_host(self.original[original_start:original_end])
+        written = self.original[original_start:original_end]
+        if written == normalised.text[start:end]:
+            return None
+        return normalise_for_host(written)
 
     def add(self, kind: IndicatorType, validated: Validated, start: int, end: int) -> None:
         normalised = self.normalised
@@ -337,8 +341,12 @@ def _partial(collector: _Collector, match: re.Match[str], text: str) -> int:
 
 def _number(collector: _Collector, match: re.Match[str], text: str) -> int:
     end = match.end()
-    if text[end : end + 1] == "." and (domain := _DOMAIN_ONLY.match(text, match.start())):
-        # "24.kz", "163.com": a domain made of digits, when it is one.
+    after = text[end : end + 1]
+    if (after == "." or (after > "\x7f" and after.isalnum())) and (
+        domain := _DOMAIN_ONLY.match(text, match.start())
+    ):
+        # "24.kz", "163.com": a domain made of digits, when it is one; "0Ӏ.눵.com": a label
+        # that starts with a digit and goes on in another script (the number stops there).
         found = len(collector.results)
         handled = _domain(collector, domain, text)
         if len(collector.results) > found:

@@ -89,6 +89,21 @@ def _word_start(subject: str, low: int, trigger: int) -> int:
     return start
 
 
+# What may stand between an IBAN's country and the space before its check digits ("NO. 26").
+_COUNTRY_APART = frozenset(".-\u2010\u2011\u2012\u2013\u2014\u2212")
+
+
+def _country_end_before(subject: str, space: int, low: int) -> int:
+    """Where two country letters end right before ``space`` ("KZ 86", or "NO. 26" with a dot
+    or dash between), or -1."""
+    end = space
+    if subject[end - 1] in _COUNTRY_APART:
+        end -= 1
+    if end - 2 >= low and subject[end - 1] in _IBAN_COUNTRY_LETTERS:
+        return end
+    return -1
+
+
 def extract(text: str | bytes) -> list[Indicator]:
     """Every indicator in ``text``, in order of appearance, each with offsets into ``text``.
 
@@ -150,9 +165,13 @@ def extract(text: str | bytes) -> list[Indicator]:
         ):
             if (
                 trigger_position - 3 >= low
-                and subject[trigger_position - 2] in _IBAN_COUNTRY_LETTERS
                 and subject[trigger_position - 1] == " "
-                and (handled := _spaced_iban(collector, subject, trigger_position - 3))
+                and (
+                    subject[trigger_position - 2] in _IBAN_COUNTRY_LETTERS
+                    or subject[trigger_position - 2] in _COUNTRY_APART
+                )
+                and (country_end := _country_end_before(subject, trigger_position - 1, low)) >= 0
+                and (handled := _spaced_iban(collector, subject, country_end - 2))
             ):
                 position = handled if handled > position else position
                 continue

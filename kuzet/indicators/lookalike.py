@@ -42,9 +42,18 @@ def _package_json(name: str) -> Any:
 
 @cache
 def _unicode_folds() -> dict[int, str]:
-    """Each character that renders like an ASCII letter or digit in a host, to that letter."""
+    """Each character that renders like an ASCII letter or digit in a host, to that letter.
+
+    A label is lower-cased before the fold, and UTS 46 stores a host in lower case: a
+    confusable capital (Ꮟ, Ƨ, Ⲓ) reaches the fold as its lower-case form, which folds alike.
+    """
     table: dict[str, str] = _package_json("confusables.json")["map"]
-    return {ord(character): letter for character, letter in table.items()}
+    folds = {ord(character): letter for character, letter in table.items()}
+    for character, letter in table.items():
+        lower = character.lower()
+        if len(lower) == 1:
+            folds.setdefault(ord(lower), letter)
+    return folds
 
 
 # Read after the Unicode fold, so that a typed "i" and a folded Cyrillic "і" end alike: the
@@ -154,7 +163,8 @@ def _glyph_swaps(label: str) -> set[str]:
 
 
 def typo_variants(label: str) -> set[str]:
-    """The typosquats of an ASCII label, by dnstwist's fuzzer classes (the label excluded)."""
+    """The typosquats of an ASCII label, by dnstwist's fuzzer classes and URLCrazy's double
+    character replacement (the label excluded)."""
     neighbours = _neighbours()
     found: set[str] = set()
     for index, character in enumerate(label):
@@ -174,6 +184,12 @@ def typo_variants(label: str) -> set[str]:
             found.add(before + "-" + label[index:])  # hyphenation
         if index + 1 < len(label):
             found.add(before + label[index + 1] + character + label[index + 2 :])
+            if label[index + 1] == character:
+                # Double character replacement (URLCrazy's class): a doubled letter typed
+                # twice with the finger on the neighbouring key, "bcc" as "bxx".
+                found.update(
+                    before + key + key + label[index + 2 :] for key in neighbours.get(character, "")
+                )
     found.update(label + extra for extra in _HOST_CHARACTERS)  # addition
     for index in range(2, len(label) - 2):  # plural, as dnstwist makes it inside a label
         ending = "es" if label[index] in "sxz" else "s"
@@ -359,19 +375,28 @@ def _suffix_split_brand(index: _Index, label: str, suffix: str) -> Brand | None:
 _USER_INFO_WORDS = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*")
 
 
-def lookalike_of(ascii_domain: str, ascii_subdomain: str = "", user_info: str = "") -> str | None:
+def lookalike_of(
+    ascii_domain: str, ascii_subdomain: str = "", user_info: str = "", written_label: str = ""
+) -> str | None:
     """The protected brand domain that a registrable domain imitates, or None.
 
     ``ascii_subdomain`` is the host's part before the registrable domain and ``user_info`` a
-    URL's user info (``https://kaspi.kz@evil.com/``); nothing else about a URL is read. The
-    brand's own domains and their subdomains are never look-alikes. Not cached here: the
-    extractor caches each host's whole validation, this included.
+    URL's user info (``https://kaspi.kz@evil.com/``); nothing else about a URL is read.
+    ``written_label`` is the registrable label as the text wrote it, when UTS 46 stores it
+    otherwise: ``bcϲ.kz`` shows a lunate sigma, which passes for "c", and is registered with a
+    σ, which passes for "o"; the reader saw the first. The brand's own domains and their
+    subdomains are never look-alikes. Not cached here: the extractor caches each host's whole
+    validation, this included.
     """
     index = _index()
     if ascii_domain in index.by_domain:
         return None
     label, _, suffix = host_to_unicode(ascii_domain).partition(".")
     own = _named_label_brand(index, label)
+    if own is None and written_label and written_label != label:
+        own = _named_label_brand(index, written_label) or _typo_brand(
+            index, skeleton(written_label), ascii_domain.partition(".")[2]
+        )
     if own is not None:
         return own.domain
     if ascii_subdomain:

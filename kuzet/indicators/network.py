@@ -56,9 +56,15 @@ def validate_domain(candidate: str, *, user_info: str = "") -> Validated:
         raise InvalidIndicator(IndicatorType.DOMAIN, "no registrable domain under a public suffix")
     unicode_label = host.lower().split(".")
     suspicious = any(_is_mixed_script(label) for label in unicode_label)
+    # The registrable label as written, when the text wrote the host otherwise than as ASCII
+    # (UTS 46 maps compatibility letters: the look-alike is judged on what the reader saw too).
+    written_label = ""
+    ascii_labels = ascii_host.split(".")
+    if not host.isascii() and len(unicode_label) == len(ascii_labels):
+        written_label = unicode_label[len(ascii_labels) - parts.domain.count(".") - 1]
     details: dict[str, JSONValue] = {
         "host": ascii_host,
-        "lookalike_of": lookalike_of(parts.domain, parts.subdomain, user_info),
+        "lookalike_of": lookalike_of(parts.domain, parts.subdomain, user_info, written_label),
     }
     return Validated(parts.domain, details, suspicious)
 

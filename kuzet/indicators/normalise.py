@@ -41,6 +41,8 @@ _REFANG_REPLACEMENTS: dict[str, str] = {
     "(at)": "@",
     "{at}": "@",
     "[@]": "@",
+    "(@)": "@",
+    "{@}": "@",
     "[:]": ":",
     "[://]": "://",
     "[/]": "/",
@@ -52,7 +54,7 @@ _REFANG_REPLACEMENTS: dict[str, str] = {
 }
 # "help [at] mail [dot] ru": the spaces around a bracketed at/dot belong to the defanging.
 _REFANG_PATTERN = (
-    r"[ ]?\[(?:\.|dot|at|@)\][ ]?|[ ]?\((?:dot|at)\)[ ]?|[ ]?\{(?:dot|at)\}[ ]?"
+    r"[ ]?\[(?:\.|dot|at|@)\][ ]?|[ ]?\((?:dot|at|@)\)[ ]?|[ ]?\{(?:dot|at|@)\}[ ]?"
     r"|\[(?::|://|/)\]|\(\.\)|\{\.\}"
     r"|\bh(?:xx|xt)ps?(?=\[?:)|\bmeow(?=://)"
 )
@@ -89,10 +91,10 @@ def _is_unsafe(character: str) -> bool:
 # The same forms as ``_REFANG_PATTERN`` after their first character (a space, a bracket, an h
 # or an m), which the rewrite pattern below consumes in one leading character class.
 _REFANG_AFTER_FIRST_CHARACTER = (
-    r"(?<=[ ])(?:\[(?:\.|dot|at|@)\]|\((?:dot|at)\)|\{(?:dot|at)\})[ ]?"
+    r"(?<=[ ])(?:\[(?:\.|dot|at|@)\]|\((?:dot|at|@)\)|\{(?:dot|at|@)\})[ ]?"
     r"|(?<=\[)(?:(?:\.|dot|at|@)\][ ]?|(?::|://|/)\])"
-    r"|(?<=\()(?:(?:dot|at)\)[ ]?|\.\))"
-    r"|(?<=\{)(?:(?:dot|at)\}[ ]?|\.\})"
+    r"|(?<=\()(?:(?:dot|at|@)\)[ ]?|\.\))"
+    r"|(?<=\{)(?:(?:dot|at|@)\}[ ]?|\.\})"
     r"|(?<=[hH])(?<!\w[hH])(?:xx|xt)ps?(?=\[?:)"
     r"|(?<=[mM])(?<!\w[mM])eow(?=://)"
 )
@@ -160,7 +162,7 @@ class NormalisedText:
 # the regular expression engine skips to in C instead of trying the whole pattern at every
 # position. The scheme forms (hxxp, meow) all need a colon, a cheap substring test.
 _BRACKET_DEFANG_SEARCH = re.compile(
-    r"\[(?:\.|dot|at|@|:|://|/)\]|\((?:\.|dot|at)\)|\{(?:\.|dot|at)\}", re.IGNORECASE
+    r"\[(?:\.|dot|at|@|:|://|/)\]|\((?:\.|dot|at|@)\)|\{(?:\.|dot|at|@)\}", re.IGNORECASE
 )
 _SCHEME_DEFANG_SEARCH = re.compile(r"\bh(?:xx|xt)ps?(?=\[?:)|\bmeow(?=://)", re.IGNORECASE)
 
@@ -220,8 +222,8 @@ def _needs_rewrite() -> re.Pattern[str]:
         "[^" + re.escape(safe_characters()) + "]"
         r"(?:(?<![\[({:])"
         r"|(?<=\[)(?i:\.|dot|at|@|:|://|/)\]"
-        r"|(?<=\()(?i:\.|dot|at)\)"
-        r"|(?<=\{)(?i:\.|dot|at)\}"
+        r"|(?<=\()(?i:\.|dot|at|@)\)"
+        r"|(?<=\{)(?i:\.|dot|at|@)\}"
         rf"|(?<={scheme}:)|(?<={scheme}[sS]:)|(?<={scheme}\[:)|(?<={scheme}[sS]\[:)"
         r"|(?<=(?<!\w)(?i:meow):)(?=//))"
     )
@@ -335,12 +337,15 @@ HOST_JOINERS = "\u200c\u200d"
 
 
 def _kept_in_hosts(character: str) -> bool:
-    """Characters a host keeps as written: each makes a different registration than its fold."""
-    return character in HOST_JOINERS or unicodedata.category(character) == "Nd"
+    """Characters a host keeps as written, for UTS 46 to map: joiners and non-ASCII digits
+    make a different registration than their fold, and a compatibility letter, mark or
+    number is mapped by UTS 46, not by NFKC (U+03F2 ϲ is σ in a host, NFKC makes it ς)."""
+    return character in HOST_JOINERS or unicodedata.category(character)[0] in "LMN"
 
 
 def normalise_for_host(text: str) -> str:
-    """``normalise(text).text`` but keeping non-ASCII digits and joiners as written.
+    """``normalise(text).text`` but keeping non-ASCII digits, joiners and compatibility
+    letters as written.
 
     For the text of a host name (or a URL or e-mail address holding one): ``ha۱ykbank.kz``
     with an Extended Arabic-Indic one is a different domain from ``ha1ykbank.kz``, and

@@ -25,7 +25,7 @@ from kuzet.indicators.network import (
     validate_url,
     validate_whatsapp_link,
 )
-from kuzet.indicators.normalise import normalise
+from kuzet.indicators.normalise import HOST_JOINERS, normalise, normalise_for_host
 
 __all__ = [
     "parse",
@@ -92,7 +92,9 @@ def parse(indicator_type: IndicatorType | str, value: str) -> Indicator:
     text = normalised.text.strip()
     if not text:
         raise InvalidIndicator(kind, "empty")
-    validated = _VALIDATORS[kind](text)
+    validator = _VALIDATORS[kind]
+    written = normalise_for_host(value).strip() if kind in _HOST_KINDS else text
+    validated = validator(text) if written == text else _validated_as_written(validator, written)
     suspicious = validated.suspicious or normalised.is_tampered(0, len(normalised.text))
     return Indicator(
         type=kind,
@@ -103,6 +105,21 @@ def parse(indicator_type: IndicatorType | str, value: str) -> Indicator:
         suspicious=suspicious,
         details=MappingProxyType(validated.details),
     )
+
+
+# Kinds that hold a host: read with its digits, joiners and compatibility letters as written,
+# for IDNA to decide, as the extractor reads them (``normalise_for_host``).
+_HOST_KINDS = frozenset({IndicatorType.DOMAIN, IndicatorType.URL, IndicatorType.EMAIL})
+
+
+def _validated_as_written(validator: Callable[[str], Validated], written: str) -> Validated:
+    """``validator`` on a host as written; a joiner IDNA refuses is read as slipped in."""
+    try:
+        return validator(written)
+    except InvalidIndicator:
+        if not any(joiner in written for joiner in HOST_JOINERS):
+            raise
+        return validator(written.replace("\u200c", "").replace("\u200d", ""))
 
 
 def parse_phone(value: str) -> Indicator:

@@ -60,9 +60,13 @@ _NUMBER = (
 )
 
 # The body of an IBAN after its country and check digits: groups split by one space, two
-# spaces, a dash or a dot ("KZ86 125K ZT50…", "KZ86-125K-ZT50-…", "KZ86.125K.ZT50.…").
-_IBAN_SEPARATOR = r"(?:[ ]{1,2}|[." + _DASH + r"])"
+# spaces, a dash or a dot, or a dot and a space ("KZ86 125K ZT50…", "KZ86-125K-ZT50-…",
+# "KZ86.125K.ZT50.…", "0242. 0040"), or going on on the next line, as a copied IBAN wraps in a
+# chat or a narrow column. The country may stand apart by a dot or a dash ("NO. 26 8101…",
+# "MK-07-210-…"); apart by a space it is read from its check digits (``_SPACED_IBAN``).
+_IBAN_SEPARATOR = r"(?:[." + _DASH + r"][ ]?|[ ]{1,2}|[ ]?\r?\n)"
 _IBAN_BODY = r"(?:" + _IBAN_SEPARATOR + r"?[A-Za-z0-9]){11,34}"
+_IBAN_COUNTRY_APART = r"(?:[." + _DASH + r"][ ]?)?"
 
 _BRANCHES: dict[str, str] = {
     # t.me/name, instagram.com/name (with or without scheme): a handle, not a URL.
@@ -77,7 +81,12 @@ _BRANCHES: dict[str, str] = {
     "email": r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}+@"
     r"(?:" + _LABEL + r"\.)+" + _TLD + r"(?![\w-])",
     "handle": r"(?<![\w@.])@[A-Za-z0-9_][A-Za-z0-9_.]{0,31}+",
-    "iban": r"(?<![A-Za-z0-9])" + _IBAN_LETTER + "{2}[0-9]{2}" + _IBAN_BODY,
+    "iban": r"(?<![A-Za-z0-9])"
+    + _IBAN_LETTER
+    + "{2}"
+    + _IBAN_COUNTRY_APART
+    + "[0-9]{2}"
+    + _IBAN_BODY,
     "crypto": r"(?<![A-Za-z0-9])(?:0x[0-9a-fA-F]{40}|(?:bc1|BC1)[0-9A-Za-z]{11,71}"
     r"|T" + _BASE58 + r"{33}|[13](?=[1-9]*[A-HJ-NP-Za-km-z])" + _BASE58 + r"{25,34})"
     r"(?![A-Za-z0-9])",
@@ -154,8 +163,11 @@ def _matcher(character: str) -> Callable[[str, int], re.Match[str] | None] | Non
 
 # "KZ 08 722 S315027384019": an IBAN whose country code is written as a word of its own. Its
 # first trigger is the check digits' word, so the loop tries this when two letters and a space
-# come right before a word-starting digit.
-_SPACED_IBAN = re.compile(r"(?<![A-Za-z0-9])" + _IBAN_LETTER + r"{2} [0-9]{2}" + _IBAN_BODY)
+# (or two letters, a dot or dash, and a space) come right before a word-starting digit.
+# "NO. 26 8101 12 42901": the same with a dot or dash before the space.
+_SPACED_IBAN = re.compile(
+    r"(?<![A-Za-z0-9])" + _IBAN_LETTER + r"{2}[." + _DASH + r"]? [0-9]{2}" + _IBAN_BODY
+)
 _IBAN_COUNTRY_LETTERS = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzАВЕКМНОРСТХΑΒΕΖΗΙΚΜΝΟΡΤΥΧ"
 )

@@ -53,8 +53,8 @@ def _is_word_character(character: str) -> bool:
 # as ``normalise.needs_rewrite`` accepts them, case aside.
 _BRACKET_FORMS = {
     "[": ("]", (".", "dot", "at", "@", ":", "://", "/")),
-    "(": (")", (".", "dot", "at")),
-    "{": ("}", (".", "dot", "at")),
+    "(": (")", (".", "dot", "at", "@")),
+    "{": ("}", (".", "dot", "at", "@")),
 }
 
 

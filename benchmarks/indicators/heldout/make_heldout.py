@@ -2,7 +2,10 @@
 
 Run: ``.venv/bin/python benchmarks/indicators/heldout/make_heldout.py``. The vectors below are
 data copied from the public sources named in ``README.md`` (one set per source); no code was
-taken from them. Each vector is written into a sentence of a report, in Russian, Kazakh or
+taken from them. The sets built from public lists and generators (IBAN spellings, phones as
+written, IdnaTestV2, ioc-fanger, look-alikes, real domains) come from ``public_sets.py`` and
+``lookalike_sets.py``.
+Each vector is written into a sentence of a report, in Russian, Kazakh or
 English, phrased differently from every template the extractor was developed on
 (``../templates.tsv``). A valid vector is labelled with its canonical form, computed here by
 rules stated in the README and never by running the extractor; an invalid one is labelled with
@@ -16,7 +19,12 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import lookalike_sets  # noqa: E402
 
 OUTPUT = Path(__file__).with_name("heldout.jsonl")
 
@@ -275,6 +283,7 @@ def sets() -> list[tuple[str, str, list[tuple[str, list[tuple[str, str]]]]]]:
             [(number, [("card", number)]) for number in TEST_CARDS]
             + [(grouped_card(number), [("card", number)]) for number in TEST_CARDS],
         ),
+        *lookalike_sets.all_sets(),
     ]
 
 

@@ -53,6 +53,8 @@ def assert_offsets(text: str, indicators: list[Indicator]) -> None:
         ),
         ("почта Help@Kaspi-Bank.NET.", [("email", "help@kaspi-bank.net")]),
         ("пишите help [at] mail [.] ru", [("email", "help@mail.ru")]),
+        ("пишите bob(@)mail.ru и {@}", [("email", "bob@mail.ru")]),
+        ("пишите bob{@}mail.ru", [("email", "bob@mail.ru")]),
         ("сайт kaspi-bonus.kz, срочно", [("domain", "kaspi-bonus.kz")]),
         (
             "hxxps://kaspi-secure[.]com/login?id=5",

@@ -70,3 +70,44 @@ def test_valid_punycode_is_a_domain(host: str, value: str) -> None:
 )
 def test_bare_idns_with_combining_marks_are_found(text: str, value: str) -> None:
     assert found(text) == [("domain", value)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # UTS 46 maps the lunate sigma to σ; NFKC would make it ς, another registration.
+        ("сайт bcϲ.kz", "xn--bc-wbc.kz"),
+        # A compatibility letter UTS 46 refuses is no host (NFKC would have made "1.").
+        ("сайт a⒈b.kz", None),
+    ],
+)
+def test_compatibility_letters_in_hosts_are_mapped_by_uts46(text: str, value: str | None) -> None:
+    assert found(text) == ([("domain", value)] if value else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # A label that starts with a digit and goes on in another script (IdnaTestV2).
+        ("адрес 0Ӏ.눵.com тут", "xn--2e1b.com"),
+        ("адрес ꧐Ӏ᮪ࣶ.눵.com тут", "xn--2e1b.com"),
+        ("адрес 7ک.ir тут", None),
+    ],
+)
+def test_a_label_starting_with_a_digit_is_still_a_host(text: str, value: str | None) -> None:
+    assert [pair for pair in found(text) if pair[0] == "domain"] == (
+        [("domain", value)] if value else []
+    )
+
+
+@pytest.mark.parametrize(
+    ("host", "value"),
+    [
+        ("ha۱ykbank.kz", "xn--haykbank-dem.kz"),
+        ("bcϲ.kz", "xn--bc-wbc.kz"),
+        ("ka\u200dspi-bonus.kz", "kaspi-bonus.kz"),
+    ],
+)
+def test_parse_reads_a_host_as_the_extractor_does(host: str, value: str) -> None:
+    assert parse_domain(host).value == value
+    assert found(f"сайт {host}") == [("domain", value)]

@@ -97,6 +97,24 @@ def test_no_real_domain_is_flagged() -> None:
         ("oxl.kz", "olx.kz"),
         ("0lx.kz", "olx.kz"),
         ("ol-x.kz", "olx.kz"),
+        # A doubled letter typed twice on the neighbouring key (URLCrazy's double character
+        # replacement).
+        ("bxx.kz", "bcc.kz"),
+        ("ddin.kz", "ffin.kz"),
+        ("kcekk.kz", "kcell.kz"),
+        ("brrline.kz", "beeline.kz"),
+        ("whatsaoo.com", "whatsapp.com"),
+        # Letters of scripts that write capitals only (Cherokee, Lisu), and confusable
+        # capitals, which a host holds in their other case (UTS 46 folds Cherokee small
+        # letters to capitals, Latin and Coptic capitals to small letters).
+        ("goꮩ.kz", "gov.kz"),
+        ("ꓗaspi.kz", "kaspi.kz"),
+        ("teleƧ.kz", "tele2.kz"),
+        ("alteⲒ.kz", "altel.kz"),
+        ("Ꮟcc.kz", "bcc.kz"),
+        # Judged as written too: a lunate sigma passes for "c" and is registered as σ.
+        ("bcϲ.kz", "bcc.kz"),
+        ("kϲell.kz", "kcell.kz"),
         # Combosquats.
         ("kaspibonus.com", "kaspi.kz"),
         ("mykaspi.kz", "kaspi.kz"),
