@@ -20,6 +20,7 @@ from kuzet import reference
 from kuzet.core.actors import PossibleActor, actor_has_capability, actor_organisation, is_system
 from kuzet.core.models import AuditAction, PublicIdentifierModel, TimeStampedModel
 from kuzet.core.permissions import REPORT_WRITE_CAPABILITIES, Capability, OrganisationKind
+from kuzet.reports.reasons import reason_shown
 from kuzet.reports.uploads import UploadWarning
 
 _TWO_DIGITS = re.compile(r"[0-9]{2}")
@@ -192,6 +193,7 @@ class Report(TimeStampedModel, PublicIdentifierModel):
     is_on_behalf = models.BooleanField(_("reported for someone else"), default=False)
     loss_amount = models.DecimalField(_("loss, KZT"), max_digits=16, decimal_places=2, default=0)
     priority = models.PositiveSmallIntegerField(_("priority"), default=0)
+    # Sentences of ``reasons.PriorityReason``, stored in English; pages show them translated.
     priority_reasons = models.JSONField(default=list, blank=True)
     is_golden_hour = models.BooleanField(_("golden hour"), default=False)
     registration_due_at = models.DateTimeField(_("register by"), null=True, blank=True)
@@ -260,6 +262,11 @@ class Report(TimeStampedModel, PublicIdentifierModel):
             if scheme.code == self.scheme:
                 return reference.label_in(scheme.label, get_language() or "ru")
         return self.scheme
+
+    @property
+    def priority_reasons_shown(self) -> list[str]:
+        """Why the report has its priority, in the reader's language."""
+        return [reason_shown(str(reason)) for reason in self.priority_reasons]
 
     @property
     def flag_labels(self) -> list[str]:

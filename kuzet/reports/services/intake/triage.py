@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from kuzet.accounts.models import Organisation, Region
 from kuzet.reports.models import AgeBand
+from kuzet.reports.reasons import PriorityReason
 from kuzet.reports.services.intake.inputs import ReportInput
 from kuzet.reports.services.intake.validation import Validated
 
@@ -53,20 +54,20 @@ def score(
     if loss > 0:
         # 10,000 KZT → ~5 points, 1,000,000 → ~15, 100,000,000 → ~30 (logarithmic).
         total += min(50, int(10 * math.log10(float(loss) / 1000 + 1) * 1.5))
-        reasons.append(f"loss {loss:.0f} KZT")
+        reasons.append(PriorityReason.LOSS.written(amount=f"{loss:.0f}"))
     if minutes_since_transfer is not None:
         if minutes_since_transfer <= golden_hour_minutes:
             total += 30
-            reasons.append(f"money left {minutes_since_transfer} minutes ago")
+            reasons.append(PriorityReason.GOLDEN_HOUR.written(minutes=minutes_since_transfer))
         elif minutes_since_transfer <= 24 * 60:
             total += 10
-            reasons.append("money left today")
+            reasons.append(PriorityReason.TODAY.written())
     if age_band in {AgeBand.FROM_60, AgeBand.UNDER_18}:
         total += 10
-        reasons.append("vulnerable victim")
+        reasons.append(PriorityReason.VULNERABLE.written())
     if linked_reports:
         total += min(10, 2 * linked_reports)
-        reasons.append(f"identifiers seen in {linked_reports} other reports")
+        reasons.append(PriorityReason.LINKED.written(count=linked_reports))
     return min(total, 100), reasons
 
 
