@@ -14,6 +14,7 @@ from kuzet.blocking import services as blocking_services
 from kuzet.blocking.models import HoldAlert, HoldAlertStatus
 from kuzet.core.tests.accessibility import axe_findings
 from kuzet.core.tests.test_browser import CHROMIUM, CHROMIUM_ARGUMENTS
+from kuzet.testing import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,12 +50,14 @@ def test_staff_pages_have_no_serious_accessibility_findings(
             "/reports/?only=urgent",
             f"/reports/?q={fresh.tracking_number}",
             f"/reports/{fresh.public_id}/",
+            "/accounts/organisations/",
+            "/accounts/organisations/DP-KZ-75/",
         ],
-        "bob": ["/", "/inbox/held-back/"],
+        "bob": ["/", "/inbox/held-back/", "/reports/new/"],
         "dave": ["/", "/reports/?only=alerts-waiting"],
         "erin": ["/", "/audit/", "/audit/?since=nonsense"],
         "frank": ["/", "/inbox/", "/inbox/?unacknowledged=true"],
-        "admin": ["/"],
+        "admin": ["/", "/accounts/organisations/DCC/"],
     }
     # Sessions are made before the browser starts: Playwright's loop forbids database calls.
     sessions = {
@@ -79,5 +82,34 @@ def test_staff_pages_have_no_serious_accessibility_findings(
                 page.wait_for_selector("[role=status] li")
                 findings["alice after an action"] = axe_findings(page)
             context.close()
+        browser.close()
+    assert {name: found for name, found in findings.items() if found} == {}
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_sign_in_pages_have_no_serious_accessibility_findings(
+    live_server, make_persona, language
+):
+    make_persona("alice")
+    findings = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGUMENTS)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+        context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+        )
+        page = context.new_page()
+        page.goto(f"{live_server.url}/accounts/login/")
+        findings["password"] = axe_findings(page)
+        page.fill("input[name=username]", "alice")
+        page.fill("input[name=password]", "not the password")
+        page.locator("button.primary[type=submit]").click()
+        page.wait_for_load_state()
+        findings["password refused"] = axe_findings(page)
+        page.fill("input[name=username]", "alice")
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.locator("button.primary[type=submit]").click()
+        page.wait_for_url("**/accounts/login/code/")
+        findings["code"] = axe_findings(page)
         browser.close()
     assert {name: found for name, found in findings.items() if found} == {}
