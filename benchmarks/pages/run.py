@@ -70,9 +70,10 @@ def bench_token(code: str, scopes: list[str]) -> str:
     """A fresh token of organisation ``code`` (earlier benchmark tokens are left to expire)."""
     from kuzet.accounts import services as accounts_services
     from kuzet.accounts.models import Organisation
+    from kuzet.core.actors import SystemActor
 
     return accounts_services.api_client_create(
-        actor=None,
+        actor=SystemActor("bench-pages"),
         organisation=Organisation.objects.get(code=code),
         name="bench-pages",
         scopes=scopes,
@@ -179,6 +180,30 @@ def series_requests(context: dict[str, Any], count: int) -> dict[str, list[tuple
             )
             for _ in range(count)
         ],
+        # The staff screens of issue 11, after the lists above so their requests stay the same.
+        "home page (dave, alice, bob, erin, frank)": [
+            (chooser.choice(["dave", "alice", "bob", "erin", "frank"]), "/") for _ in range(count)
+        ],
+        "queue worklists (alice, dave)": [
+            (
+                chooser.choice(["alice", "dave"]),
+                "/reports/?only="
+                + chooser.choice(["urgent", "due-soon", "overdue", "alerts-waiting"]),
+            )
+            for _ in range(count)
+        ],
+        "queue search (dave), tracking number or identifier": [
+            (
+                "dave",
+                "/reports/?q="
+                + chooser.choice(
+                    [*context["tracking_numbers"], "+7 701 234 56 78", "KZ86125KZT5004100100"]
+                )
+                .replace("+", "%2B")
+                .replace(" ", "+"),
+            )
+            for _ in range(count)
+        ],
     }
 
 
@@ -241,7 +266,7 @@ def measure(count: int) -> dict[str, Any]:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM (ANALYZE)")
     marker = load.read_marker()
-    clients = {name: signed_in(name) for name in ("dave", "alice", "erin", "frank")}
+    clients = {name: signed_in(name) for name in ("dave", "alice", "bob", "erin", "frank")}
     tokens = {
         "kaspi": bench_token("KASPI", ["inbox:read", "organisations:read"]),
         "halyk": bench_token("HALYK", ["reports:write"]),
@@ -251,6 +276,9 @@ def measure(count: int) -> dict[str, Any]:
     public_ids = Report.objects.filter(pk__in=sample).values_list("public_id", flat=True)
     context = {
         "report_ids": [str(public_id) for public_id in public_ids],
+        "tracking_numbers": [
+            report.tracking_number for report in Report.objects.filter(pk__in=sample[:20])
+        ],
         "audited_report": sample[0] if sample else 1,
         "today": timezone.localdate().isoformat(),
         "import_id": bench_import(tokens["halyk"], 5000),

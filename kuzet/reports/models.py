@@ -234,6 +234,14 @@ class Report(TimeStampedModel, PublicIdentifierModel):
                 condition=models.Q(status__in=["submitted", "under_review"]),
                 name="reports_awaiting_registration",
             ),
+            # The same across every department, in the order of the "due soon" and "overdue"
+            # lists, so the Department's list reads its page from the index (a backlog of
+            # unregistered reports made it sort them all: 300 ms at a million reports).
+            models.Index(
+                fields=["registration_due_at", "id"],
+                condition=models.Q(status__in=["submitted", "under_review"]),
+                name="reports_registration_due",
+            ),
             models.Index(fields=["fingerprint"], name="reports_report_fingerprint"),
         ]
         constraints: ClassVar = [
