@@ -258,3 +258,28 @@ class PartnerInboxItem(models.Model):
             return ""
         language = (get_language() or "ru")[:2]
         return str(summaries.get(language) or summaries.get("ru") or "")
+
+
+class SeenNonce(models.Model):
+    """A nonce a partner's signed message carried, remembered until its signature expires.
+
+    ``signing.signature_verify`` bounds a replay to the five-minute window; this table closes
+    the window: the unique constraint makes "seen before" one insert that either succeeds or
+    does not, even when two copies of a message arrive at once.
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    nonce = models.CharField(max_length=64)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["organisation", "nonce"], name="blocking_nonce_once_per_partner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"nonce {self.nonce} of {self.organisation_id}"
