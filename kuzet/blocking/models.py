@@ -9,6 +9,7 @@ the partner's channel (``channels/``), at least once, and the partner's side app
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import ClassVar
 
 from django.db import models
@@ -29,6 +30,8 @@ class BlockingAction(AuditAction):
     HOLD_ALERT_HOLD_BACK = "blocking.hold_alert.hold_back"
     HOLD_ALERT_RELEASE = "blocking.hold_alert.release"
     INBOX_ACKNOWLEDGE = "blocking.inbox.acknowledge"
+    PARTNER_ENDPOINT_CONFIGURE = "blocking.partner_endpoint.configure"
+    PARTNER_ENDPOINT_ROTATE_KEY = "blocking.partner_endpoint.rotate_key"
 
 
 class MessageKind(models.TextChoices):
@@ -283,3 +286,58 @@ class SeenNonce(models.Model):
 
     def __str__(self) -> str:
         return f"nonce {self.nonce} of {self.organisation_id}"
+
+
+class DeliveryMode(models.TextChoices):
+    """How a partner takes its messages: it reads its inbox (poll), or kuzet posts them."""
+
+    POLL = "poll", _("Reads its inbox in kuzet (screen or API)")
+    WEBHOOK = "webhook", _("Receives signed messages at its own endpoint")
+
+
+class PartnerEndpoint(TimeStampedModel):
+    """A partner's delivery configuration: poll (the default, with no row) or webhook.
+
+    The signing key is stored readable, not hashed: HMAC needs the same key on both sides to
+    sign each message and check each callback, so a digest would be useless. Production keeps
+    the database encrypted at rest and the key never leaves kuzet except once, to the partner,
+    when it is made. On rotation the previous key stays valid until ``previous_key_valid_until``
+    for the partner's callbacks, so the partner can switch without losing a message.
+    """
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="delivery_endpoint"
+    )
+    mode = models.CharField(
+        _("delivery mode"), max_length=10, choices=DeliveryMode.choices, default=DeliveryMode.POLL
+    )
+    url = models.URLField(_("webhook address"), max_length=500, blank=True)
+    signing_key = models.CharField(max_length=100)
+    previous_signing_key = models.CharField(max_length=100, blank=True)
+    previous_key_valid_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("partner delivery endpoint")
+        verbose_name_plural = _("partner delivery endpoints")
+        constraints: ClassVar = [
+            # A webhook partner without an address would have every message dead-lettered.
+            models.CheckConstraint(
+                condition=~Q(mode=DeliveryMode.WEBHOOK) | ~Q(url=""),
+                name="blocking_webhook_has_address",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mode} delivery for {self.organisation_id}"
+
+    def verification_keys(self, now: datetime) -> list[str]:
+        """The keys a partner's signature may use now: the current one, and the previous one
+        until its grace period ends."""
+        keys = [self.signing_key]
+        if (
+            self.previous_signing_key
+            and self.previous_key_valid_until is not None
+            and now < self.previous_key_valid_until
+        ):
+            keys.append(self.previous_signing_key)
+        return keys

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -25,25 +26,108 @@ from kuzet.audit.services import PendingEntry, audit_record, audit_record_many
 from kuzet.blocking.channels.base import DeliveryFailed, OutgoingMessage, PartnerChannel
 from kuzet.blocking.channels.inbox import InboxChannel
 from kuzet.blocking.channels.notify import notifier_channel
+from kuzet.blocking.channels.webhook import WebhookChannel
 from kuzet.blocking.models import (
     BlockingAction,
+    DeliveryMode,
     HoldAlert,
     HoldAlertStatus,
     MessageKind,
     OutboxMessage,
+    PartnerEndpoint,
     PartnerInboxItem,
     Standing,
 )
+from kuzet.blocking.signing import signing_key_new
 from kuzet.core.actors import ActionDenied, Actor, require_capability
 
 logger = logging.getLogger("kuzet.blocking")
 
 
 def channel_for(recipient: Organisation | None) -> PartnerChannel:
-    """The channel a message travels: a partner's inbox, or the notifier for people."""
+    """The channel a message travels: the notifier for people; for a partner, its webhook if
+    its endpoint says so, else its inbox in kuzet (poll, the default for every partner)."""
     if recipient is None:
         return notifier_channel()
+    try:
+        endpoint = recipient.delivery_endpoint
+    except PartnerEndpoint.DoesNotExist:
+        return InboxChannel()
+    if endpoint.mode == DeliveryMode.WEBHOOK:
+        return WebhookChannel(endpoint)
     return InboxChannel()
+
+
+def _check_webhook_address(url: str) -> None:
+    """https only, except on the hosts settings allow plain http on (the fake partners)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname in settings.WEBHOOK_PLAIN_HTTP_HOSTS:
+        return
+    raise ValueError(f"A webhook address must be https: {url!r}")
+
+
+def partner_endpoint_configure(
+    *, actor: Actor, organisation: Organisation, mode: DeliveryMode, url: str = ""
+) -> PartnerEndpoint:
+    """Choose how a partner takes its messages: poll its inbox, or webhooks to ``url``.
+
+    Platform administration (``MANAGE_ALL_API_CLIENTS``). The first configuration makes the
+    partner's signing key (``endpoint.signing_key``, handed to the partner out of band); later
+    ones keep it. A webhook address must be https (``_check_webhook_address``); redirects are
+    never followed, so the address cannot be bounced elsewhere.
+    """
+    require_capability(actor, Capability.MANAGE_ALL_API_CLIENTS)
+    if mode == DeliveryMode.WEBHOOK:
+        _check_webhook_address(url)
+    with transaction.atomic():
+        endpoint, created = PartnerEndpoint.objects.select_for_update().get_or_create(
+            organisation=organisation,
+            defaults={"mode": mode, "url": url, "signing_key": signing_key_new()},
+        )
+        before = None if created else {"mode": endpoint.mode, "url": endpoint.url}
+        if not created:
+            endpoint.mode = mode
+            endpoint.url = url
+            endpoint.save(update_fields=["mode", "url", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=BlockingAction.PARTNER_ENDPOINT_CONFIGURE,
+            target=endpoint,
+            before=before,
+            after={"mode": mode, "url": url},
+        )
+    return endpoint
+
+
+def partner_endpoint_rotate_key(*, actor: Actor, endpoint: PartnerEndpoint) -> PartnerEndpoint:
+    """Give a partner a new signing key; its callbacks signed with the previous one are still
+    accepted for ``PARTNER_KEY_ROTATION_GRACE_HOURS``. Messages kuzet sends use the new one at
+    once. Neither key is written to the audit log."""
+    require_capability(actor, Capability.MANAGE_ALL_API_CLIENTS)
+    with transaction.atomic():
+        endpoint = PartnerEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        endpoint.previous_signing_key = endpoint.signing_key
+        endpoint.previous_key_valid_until = timezone.now() + timedelta(
+            hours=settings.PARTNER_KEY_ROTATION_GRACE_HOURS
+        )
+        endpoint.signing_key = signing_key_new()
+        endpoint.save(
+            update_fields=[
+                "signing_key",
+                "previous_signing_key",
+                "previous_key_valid_until",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action=BlockingAction.PARTNER_ENDPOINT_ROTATE_KEY,
+            target=endpoint,
+            after={"previous_key_valid_until": endpoint.previous_key_valid_until.isoformat()},
+        )
+    return endpoint
 
 
 def outbox_enqueue(
@@ -299,7 +383,7 @@ def _claim_due(now: datetime, limit: int) -> list[OutboxMessage]:
     ).order_by("next_attempt_at", "id")
     if connection.features.has_select_for_update_skip_locked:
         due = due.select_for_update(skip_locked=True, of=("self",))
-    return list(due.select_related("recipient")[:limit])
+    return list(due.select_related("recipient__delivery_endpoint")[:limit])
 
 
 def outbox_deliver_due(*, limit: int = 1000, batch_size: int = 50) -> int:
@@ -343,11 +427,13 @@ def _deliver(message: OutboxMessage) -> bool:
         channel_for(message.recipient).deliver(outgoing)
     except DeliveryFailed as error:
         message.last_error = str(error)[:300]
-        if message.attempts >= OutboxMessage.MAXIMUM_ATTEMPTS:
+        if error.permanent or message.attempts >= OutboxMessage.MAXIMUM_ATTEMPTS:
             message.failed_at = timezone.now()
             message.payload = _kept_after_delivery(message.payload)
         else:
-            message.next_attempt_at = timezone.now() + _retry_delay(message.attempts)
+            # Never earlier than the partner asked (Retry-After).
+            delay = max(_retry_delay(message.attempts), timedelta(seconds=error.retry_after or 0))
+            message.next_attempt_at = timezone.now() + delay
         message.save(
             update_fields=["attempts", "last_error", "failed_at", "next_attempt_at", "payload"]
         )
