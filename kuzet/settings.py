@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "kuzet.audit",
     "kuzet.reports",
     "kuzet.blocking",
+    "kuzet.fakepartner",
     "kuzet.simulation",
     "kuzet.ratelimit",
 ]

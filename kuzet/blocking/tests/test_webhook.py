@@ -1,7 +1,7 @@
 """Webhook delivery: per-partner configuration, signed POSTs, and what each answer means.
 
 A small HTTP server on 127.0.0.1 stands in for the partner here; the fake partner service
-(``kuzet.fakepartner``) drives the relay end to end in ``test_relay_*``.
+(``kuzet.fakepartner``) drives the relay end to end in ``kuzet/fakepartner/tests``.
 """
 
 from __future__ import annotations
