@@ -437,6 +437,11 @@ WEBHOOK_PLAIN_HTTP_HOSTS = env_list(
 )
 # After a key rotation, a partner's callbacks signed with the previous key are accepted this long.
 PARTNER_KEY_ROTATION_GRACE_HOURS = env_int("KUZET_PARTNER_KEY_ROTATION_GRACE_HOURS", 24)
+# The outbox relay (kuzet.blocking.relay): how long a claimed message is the claiming relay's
+# before another may take it (longer than a batch can take: a killed relay's messages go again
+# after it), and how many partners one relay calls at once.
+RELAY_LEASE_SECONDS = env_int("KUZET_RELAY_LEASE_SECONDS", 300)
+RELAY_PARALLEL_PARTNERS = env_int("KUZET_RELAY_PARALLEL_PARTNERS", 8)
 
 # The public form's challenge (django-simple-captcha): letters in a picture, served by kuzet
 # itself; the picture is drawn for each challenge and expires after CAPTCHA_TIMEOUT minutes.

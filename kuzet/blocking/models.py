@@ -32,6 +32,8 @@ class BlockingAction(AuditAction):
     INBOX_ACKNOWLEDGE = "blocking.inbox.acknowledge"
     PARTNER_ENDPOINT_CONFIGURE = "blocking.partner_endpoint.configure"
     PARTNER_ENDPOINT_ROTATE_KEY = "blocking.partner_endpoint.rotate_key"
+    # The relay gave up on a message (outcome: failure); the duty officer follows it up.
+    OUTBOX_DEAD_LETTER = "blocking.outbox.dead_letter"
 
 
 class MessageKind(models.TextChoices):

@@ -1,10 +1,9 @@
 """Golden-hour hold alerts and the outbox that carries them to partners.
 
 ``outbox_enqueue`` is called inside the caller's transaction; the relay, ``kuzet outbox deliver
---follow``, polls for due messages every second and delivers them. Rows are claimed with
-``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, so any number of relays can run; SQLite
-serialises writers anyway. A partner that fails is retried with exponential back-off; after
-``OutboxMessage.MAXIMUM_ATTEMPTS`` the message is dead-lettered for a person to handle.
+--follow``, polls for due messages every second and delivers them (``relay.py``: leased claims
+shared fairly across partners, back-off with jitter, dead-letter). How each partner takes its
+messages — its inbox or signed webhooks — is its ``PartnerEndpoint``, set here.
 """
 
 from __future__ import annotations
@@ -23,10 +22,6 @@ from django.utils.translation import gettext_lazy as _
 
 from kuzet.accounts.models import Capability, Organisation
 from kuzet.audit.services import PendingEntry, audit_record, audit_record_many
-from kuzet.blocking.channels.base import DeliveryFailed, OutgoingMessage, PartnerChannel
-from kuzet.blocking.channels.inbox import InboxChannel
-from kuzet.blocking.channels.notify import notifier_channel
-from kuzet.blocking.channels.webhook import WebhookChannel
 from kuzet.blocking.models import (
     BlockingAction,
     DeliveryMode,
@@ -38,24 +33,15 @@ from kuzet.blocking.models import (
     PartnerInboxItem,
     Standing,
 )
+
+# The relay lives in its own module; callers and tests reach it through the services.
+from kuzet.blocking.relay import channel_for, outbox_deliver_due
 from kuzet.blocking.signing import signing_key_new
 from kuzet.core.actors import ActionDenied, Actor, require_capability
 
 logger = logging.getLogger("kuzet.blocking")
 
-
-def channel_for(recipient: Organisation | None) -> PartnerChannel:
-    """The channel a message travels: the notifier for people; for a partner, its webhook if
-    its endpoint says so, else its inbox in kuzet (poll, the default for every partner)."""
-    if recipient is None:
-        return notifier_channel()
-    try:
-        endpoint = recipient.delivery_endpoint
-    except PartnerEndpoint.DoesNotExist:
-        return InboxChannel()
-    if endpoint.mode == DeliveryMode.WEBHOOK:
-        return WebhookChannel(endpoint)
-    return InboxChannel()
+__all__ = ["channel_for", "outbox_deliver_due"]
 
 
 def _check_webhook_address(url: str) -> None:
@@ -371,81 +357,6 @@ def hold_alert_release(
             client_address=client_address,
         )
     return alert
-
-
-def _retry_delay(attempts: int) -> timedelta:
-    return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
-
-
-def _claim_due(now: datetime, limit: int) -> list[OutboxMessage]:
-    due = OutboxMessage.objects.filter(
-        delivered_at__isnull=True, failed_at__isnull=True, next_attempt_at__lte=now
-    ).order_by("next_attempt_at", "id")
-    if connection.features.has_select_for_update_skip_locked:
-        due = due.select_for_update(skip_locked=True, of=("self",))
-    return list(due.select_related("recipient__delivery_endpoint")[:limit])
-
-
-def outbox_deliver_due(*, limit: int = 1000, batch_size: int = 50) -> int:
-    """Deliver due messages, ``batch_size`` claimed per transaction; returns how many went.
-
-    A database error rolls the whole batch back: nothing is marked delivered, so every message
-    of it goes again later (the partner's side drops the repeats by message id).
-    """
-    delivered = 0
-    while delivered < limit:
-        with transaction.atomic():
-            batch = _claim_due(timezone.now(), min(batch_size, limit - delivered))
-            if not batch:
-                return delivered
-            delivered += sum(_deliver(message) for message in batch)
-    return delivered
-
-
-def _kept_after_delivery(payload: dict[str, Any]) -> dict[str, Any]:
-    """What the outbox keeps of a message no longer to be sent: a reporter's tracking link
-    carries a secret of which kuzet otherwise stores only a digest, so its message names a
-    ``text_after_delivery`` without it."""
-    if not isinstance(payload, dict) or "text_after_delivery" not in payload:
-        return payload
-    kept = {key: value for key, value in payload.items() if key != "text_after_delivery"}
-    return {**kept, "text": payload["text_after_delivery"]}
-
-
-def _deliver(message: OutboxMessage) -> bool:
-    """Hand one claimed message to its channel and record the outcome on it."""
-    outgoing = OutgoingMessage(
-        message_id=message.message_id,
-        recipient_code=message.recipient.code if message.recipient else "",
-        kind=message.kind,
-        payload={
-            key: value for key, value in message.payload.items() if key != "text_after_delivery"
-        },
-    )
-    message.attempts += 1
-    try:
-        channel_for(message.recipient).deliver(outgoing)
-    except DeliveryFailed as error:
-        message.last_error = str(error)[:300]
-        if error.permanent or message.attempts >= OutboxMessage.MAXIMUM_ATTEMPTS:
-            message.failed_at = timezone.now()
-            message.payload = _kept_after_delivery(message.payload)
-        else:
-            # Never earlier than the partner asked (Retry-After).
-            delay = max(_retry_delay(message.attempts), timedelta(seconds=error.retry_after or 0))
-            message.next_attempt_at = timezone.now() + delay
-        message.save(
-            update_fields=["attempts", "last_error", "failed_at", "next_attempt_at", "payload"]
-        )
-        return False
-    message.delivered_at = timezone.now()
-    message.payload = _kept_after_delivery(message.payload)
-    message.save(update_fields=["attempts", "delivered_at", "payload"])
-    if message.kind == MessageKind.HOLD_ALERT:
-        HoldAlert.objects.filter(
-            public_id=message.payload["alert_id"], status=HoldAlertStatus.QUEUED
-        ).update(status=HoldAlertStatus.DELIVERED, delivered_at=message.delivered_at)
-    return True
 
 
 def inbox_acknowledge(*, actor: Actor, item: PartnerInboxItem) -> PartnerInboxItem:
