@@ -183,7 +183,14 @@ class OutboxMessage(models.Model):
                 fields=["next_attempt_at"],
                 condition=Q(delivered_at__isnull=True, failed_at__isnull=True),
                 name="blocking_outbox_due",
-            )
+            ),
+            # The relay's fair claim: the recipients with due messages and each one's oldest,
+            # then each recipient's share, without reading a failing partner's whole backlog.
+            models.Index(
+                fields=["recipient", "next_attempt_at"],
+                condition=Q(delivered_at__isnull=True, failed_at__isnull=True),
+                name="blocking_outbox_due_by_partner",
+            ),
         ]
 
     def __str__(self) -> str:
