@@ -5,7 +5,7 @@ Personas are built through the same services the demo uses, so invariants hold i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -20,6 +20,7 @@ from kuzet.accounts import services
 from kuzet.accounts.middleware import AUTHENTICATED_AT_KEY
 from kuzet.accounts.models import Organisation, User
 from kuzet.audit.services import SystemActor
+from kuzet.fakepartner.server import FakePartners
 from kuzet.reports import services as report_services
 from kuzet.testing import DEMO_PASSWORD, PERSONAS_BY_USERNAME
 
@@ -169,3 +170,19 @@ def submit(reference_data: None) -> Callable[..., report_services.SubmittedRepor
         )
 
     return make
+
+
+@pytest.fixture
+def fake_partners(settings: Any) -> Iterator[FakePartners]:
+    """The fake partner service on a free port of 127.0.0.1, stopped after the test.
+
+    ``kuzet.fakepartner.testing.fake_partner_connect(fake_partners, organisation)`` points a
+    partner's webhook at it.
+    """
+    settings.WEBHOOK_PLAIN_HTTP_HOSTS = ["127.0.0.1"]
+    # Short, so a hanging partner costs a test a fraction of a second.
+    settings.WEBHOOK_CONNECT_TIMEOUT_SECONDS = 1
+    settings.WEBHOOK_READ_TIMEOUT_SECONDS = 0.5
+    service = FakePartners().start()
+    yield service
+    service.stop()

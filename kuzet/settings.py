@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "kuzet.audit",
     "kuzet.reports",
     "kuzet.blocking",
+    "kuzet.fakepartner",
     "kuzet.simulation",
     "kuzet.ratelimit",
 ]
@@ -425,6 +426,22 @@ API_RATE_LIMITS_PER_MINUTE = {
 # Unverified hold alerts (from public reports) one bank receives per hour; beyond it they are
 # held back for the Department's duty officer instead of flooding the bank.
 UNVERIFIED_ALERTS_PER_BANK_PER_HOUR = env_int("KUZET_UNVERIFIED_ALERTS_PER_BANK_PER_HOUR", 20)
+# Webhook delivery to partners that chose it (kuzet.blocking.channels.webhook). A partner that
+# does not answer within these is retried later, so one slow partner holds a relay no longer.
+WEBHOOK_CONNECT_TIMEOUT_SECONDS = env_int("KUZET_WEBHOOK_CONNECT_TIMEOUT_SECONDS", 3)
+WEBHOOK_READ_TIMEOUT_SECONDS = env_int("KUZET_WEBHOOK_READ_TIMEOUT_SECONDS", 10)
+# Webhook addresses must be https, except on these hosts (the fake partners on 127.0.0.1 in
+# development, the demo and the tests). Empty in production.
+WEBHOOK_PLAIN_HTTP_HOSTS = env_list(
+    "KUZET_WEBHOOK_PLAIN_HTTP_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else []
+)
+# After a key rotation, a partner's callbacks signed with the previous key are accepted this long.
+PARTNER_KEY_ROTATION_GRACE_HOURS = env_int("KUZET_PARTNER_KEY_ROTATION_GRACE_HOURS", 24)
+# The outbox relay (kuzet.blocking.relay): how long a claimed message is the claiming relay's
+# before another may take it (longer than a batch can take: a killed relay's messages go again
+# after it), and how many partners one relay calls at once.
+RELAY_LEASE_SECONDS = env_int("KUZET_RELAY_LEASE_SECONDS", 300)
+RELAY_PARALLEL_PARTNERS = env_int("KUZET_RELAY_PARALLEL_PARTNERS", 8)
 
 # The public form's challenge (django-simple-captcha): letters in a picture, served by kuzet
 # itself; the picture is drawn for each challenge and expires after CAPTCHA_TIMEOUT minutes.

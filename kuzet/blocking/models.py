@@ -9,6 +9,7 @@ the partner's channel (``channels/``), at least once, and the partner's side app
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import ClassVar
 
 from django.db import models
@@ -29,6 +30,10 @@ class BlockingAction(AuditAction):
     HOLD_ALERT_HOLD_BACK = "blocking.hold_alert.hold_back"
     HOLD_ALERT_RELEASE = "blocking.hold_alert.release"
     INBOX_ACKNOWLEDGE = "blocking.inbox.acknowledge"
+    PARTNER_ENDPOINT_CONFIGURE = "blocking.partner_endpoint.configure"
+    PARTNER_ENDPOINT_ROTATE_KEY = "blocking.partner_endpoint.rotate_key"
+    # The relay gave up on a message (outcome: failure); the duty officer follows it up.
+    OUTBOX_DEAD_LETTER = "blocking.outbox.dead_letter"
 
 
 class MessageKind(models.TextChoices):
@@ -178,7 +183,14 @@ class OutboxMessage(models.Model):
                 fields=["next_attempt_at"],
                 condition=Q(delivered_at__isnull=True, failed_at__isnull=True),
                 name="blocking_outbox_due",
-            )
+            ),
+            # The relay's fair claim: the recipients with due messages and each one's oldest,
+            # then each recipient's share, without reading a failing partner's whole backlog.
+            models.Index(
+                fields=["recipient", "next_attempt_at"],
+                condition=Q(delivered_at__isnull=True, failed_at__isnull=True),
+                name="blocking_outbox_due_by_partner",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -258,3 +270,83 @@ class PartnerInboxItem(models.Model):
             return ""
         language = (get_language() or "ru")[:2]
         return str(summaries.get(language) or summaries.get("ru") or "")
+
+
+class SeenNonce(models.Model):
+    """A nonce a partner's signed message carried, remembered until its signature expires.
+
+    ``signing.signature_verify`` bounds a replay to the five-minute window; this table closes
+    the window: the unique constraint makes "seen before" one insert that either succeeds or
+    does not, even when two copies of a message arrive at once.
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    nonce = models.CharField(max_length=64)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["organisation", "nonce"], name="blocking_nonce_once_per_partner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"nonce {self.nonce} of {self.organisation_id}"
+
+
+class DeliveryMode(models.TextChoices):
+    """How a partner takes its messages: it reads its inbox (poll), or kuzet posts them."""
+
+    POLL = "poll", _("Reads its inbox in kuzet (screen or API)")
+    WEBHOOK = "webhook", _("Receives signed messages at its own endpoint")
+
+
+class PartnerEndpoint(TimeStampedModel):
+    """A partner's delivery configuration: poll (the default, with no row) or webhook.
+
+    The signing key is stored readable, not hashed: HMAC needs the same key on both sides to
+    sign each message and check each callback, so a digest would be useless. Production keeps
+    the database encrypted at rest and the key never leaves kuzet except once, to the partner,
+    when it is made. On rotation the previous key stays valid until ``previous_key_valid_until``
+    for the partner's callbacks, so the partner can switch without losing a message.
+    """
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="delivery_endpoint"
+    )
+    mode = models.CharField(
+        _("delivery mode"), max_length=10, choices=DeliveryMode.choices, default=DeliveryMode.POLL
+    )
+    url = models.URLField(_("webhook address"), max_length=500, blank=True)
+    signing_key = models.CharField(max_length=100)
+    previous_signing_key = models.CharField(max_length=100, blank=True)
+    previous_key_valid_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("partner delivery endpoint")
+        verbose_name_plural = _("partner delivery endpoints")
+        constraints: ClassVar = [
+            # A webhook partner without an address would have every message dead-lettered.
+            models.CheckConstraint(
+                condition=~Q(mode=DeliveryMode.WEBHOOK) | ~Q(url=""),
+                name="blocking_webhook_has_address",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mode} delivery for {self.organisation_id}"
+
+    def verification_keys(self, now: datetime) -> list[str]:
+        """The keys a partner's signature may use now: the current one, and the previous one
+        until its grace period ends."""
+        keys = [self.signing_key]
+        if (
+            self.previous_signing_key
+            and self.previous_key_valid_until is not None
+            and now < self.previous_key_valid_until
+        ):
+            keys.append(self.previous_signing_key)
+        return keys

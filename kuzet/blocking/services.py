@@ -1,10 +1,9 @@
 """Golden-hour hold alerts and the outbox that carries them to partners.
 
 ``outbox_enqueue`` is called inside the caller's transaction; the relay, ``kuzet outbox deliver
---follow``, polls for due messages every second and delivers them. Rows are claimed with
-``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, so any number of relays can run; SQLite
-serialises writers anyway. A partner that fails is retried with exponential back-off; after
-``OutboxMessage.MAXIMUM_ATTEMPTS`` the message is dead-lettered for a person to handle.
+--follow``, polls for due messages every second and delivers them (``relay.py``: leased claims
+shared fairly across partners, back-off with jitter, dead-letter). How each partner takes its
+messages — its inbox or signed webhooks — is its ``PartnerEndpoint``, set here.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -22,28 +22,98 @@ from django.utils.translation import gettext_lazy as _
 
 from kuzet.accounts.models import Capability, Organisation
 from kuzet.audit.services import PendingEntry, audit_record, audit_record_many
-from kuzet.blocking.channels.base import DeliveryFailed, OutgoingMessage, PartnerChannel
-from kuzet.blocking.channels.inbox import InboxChannel
-from kuzet.blocking.channels.notify import notifier_channel
 from kuzet.blocking.models import (
     BlockingAction,
+    DeliveryMode,
     HoldAlert,
     HoldAlertStatus,
     MessageKind,
     OutboxMessage,
+    PartnerEndpoint,
     PartnerInboxItem,
     Standing,
 )
+
+# The relay lives in its own module; callers and tests reach it through the services.
+from kuzet.blocking.relay import channel_for, outbox_deliver_due
+from kuzet.blocking.signing import signing_key_new
 from kuzet.core.actors import ActionDenied, Actor, require_capability
 
 logger = logging.getLogger("kuzet.blocking")
 
+__all__ = ["channel_for", "outbox_deliver_due"]
 
-def channel_for(recipient: Organisation | None) -> PartnerChannel:
-    """The channel a message travels: a partner's inbox, or the notifier for people."""
-    if recipient is None:
-        return notifier_channel()
-    return InboxChannel()
+
+def _check_webhook_address(url: str) -> None:
+    """https only, except on the hosts settings allow plain http on (the fake partners)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname in settings.WEBHOOK_PLAIN_HTTP_HOSTS:
+        return
+    raise ValueError(f"A webhook address must be https: {url!r}")
+
+
+def partner_endpoint_configure(
+    *, actor: Actor, organisation: Organisation, mode: DeliveryMode, url: str = ""
+) -> PartnerEndpoint:
+    """Choose how a partner takes its messages: poll its inbox, or webhooks to ``url``.
+
+    Platform administration (``MANAGE_ALL_API_CLIENTS``). The first configuration makes the
+    partner's signing key (``endpoint.signing_key``, handed to the partner out of band); later
+    ones keep it. A webhook address must be https (``_check_webhook_address``); redirects are
+    never followed, so the address cannot be bounced elsewhere.
+    """
+    require_capability(actor, Capability.MANAGE_ALL_API_CLIENTS)
+    if mode == DeliveryMode.WEBHOOK:
+        _check_webhook_address(url)
+    with transaction.atomic():
+        endpoint, created = PartnerEndpoint.objects.select_for_update().get_or_create(
+            organisation=organisation,
+            defaults={"mode": mode, "url": url, "signing_key": signing_key_new()},
+        )
+        before = None if created else {"mode": endpoint.mode, "url": endpoint.url}
+        if not created:
+            endpoint.mode = mode
+            endpoint.url = url
+            endpoint.save(update_fields=["mode", "url", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=BlockingAction.PARTNER_ENDPOINT_CONFIGURE,
+            target=endpoint,
+            before=before,
+            after={"mode": mode, "url": url},
+        )
+    return endpoint
+
+
+def partner_endpoint_rotate_key(*, actor: Actor, endpoint: PartnerEndpoint) -> PartnerEndpoint:
+    """Give a partner a new signing key; its callbacks signed with the previous one are still
+    accepted for ``PARTNER_KEY_ROTATION_GRACE_HOURS``. Messages kuzet sends use the new one at
+    once. Neither key is written to the audit log."""
+    require_capability(actor, Capability.MANAGE_ALL_API_CLIENTS)
+    with transaction.atomic():
+        endpoint = PartnerEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        endpoint.previous_signing_key = endpoint.signing_key
+        endpoint.previous_key_valid_until = timezone.now() + timedelta(
+            hours=settings.PARTNER_KEY_ROTATION_GRACE_HOURS
+        )
+        endpoint.signing_key = signing_key_new()
+        endpoint.save(
+            update_fields=[
+                "signing_key",
+                "previous_signing_key",
+                "previous_key_valid_until",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action=BlockingAction.PARTNER_ENDPOINT_ROTATE_KEY,
+            target=endpoint,
+            after={"previous_key_valid_until": endpoint.previous_key_valid_until.isoformat()},
+        )
+    return endpoint
 
 
 def outbox_enqueue(
@@ -287,79 +357,6 @@ def hold_alert_release(
             client_address=client_address,
         )
     return alert
-
-
-def _retry_delay(attempts: int) -> timedelta:
-    return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
-
-
-def _claim_due(now: datetime, limit: int) -> list[OutboxMessage]:
-    due = OutboxMessage.objects.filter(
-        delivered_at__isnull=True, failed_at__isnull=True, next_attempt_at__lte=now
-    ).order_by("next_attempt_at", "id")
-    if connection.features.has_select_for_update_skip_locked:
-        due = due.select_for_update(skip_locked=True, of=("self",))
-    return list(due.select_related("recipient")[:limit])
-
-
-def outbox_deliver_due(*, limit: int = 1000, batch_size: int = 50) -> int:
-    """Deliver due messages, ``batch_size`` claimed per transaction; returns how many went.
-
-    A database error rolls the whole batch back: nothing is marked delivered, so every message
-    of it goes again later (the partner's side drops the repeats by message id).
-    """
-    delivered = 0
-    while delivered < limit:
-        with transaction.atomic():
-            batch = _claim_due(timezone.now(), min(batch_size, limit - delivered))
-            if not batch:
-                return delivered
-            delivered += sum(_deliver(message) for message in batch)
-    return delivered
-
-
-def _kept_after_delivery(payload: dict[str, Any]) -> dict[str, Any]:
-    """What the outbox keeps of a message no longer to be sent: a reporter's tracking link
-    carries a secret of which kuzet otherwise stores only a digest, so its message names a
-    ``text_after_delivery`` without it."""
-    if not isinstance(payload, dict) or "text_after_delivery" not in payload:
-        return payload
-    kept = {key: value for key, value in payload.items() if key != "text_after_delivery"}
-    return {**kept, "text": payload["text_after_delivery"]}
-
-
-def _deliver(message: OutboxMessage) -> bool:
-    """Hand one claimed message to its channel and record the outcome on it."""
-    outgoing = OutgoingMessage(
-        message_id=message.message_id,
-        recipient_code=message.recipient.code if message.recipient else "",
-        kind=message.kind,
-        payload={
-            key: value for key, value in message.payload.items() if key != "text_after_delivery"
-        },
-    )
-    message.attempts += 1
-    try:
-        channel_for(message.recipient).deliver(outgoing)
-    except DeliveryFailed as error:
-        message.last_error = str(error)[:300]
-        if message.attempts >= OutboxMessage.MAXIMUM_ATTEMPTS:
-            message.failed_at = timezone.now()
-            message.payload = _kept_after_delivery(message.payload)
-        else:
-            message.next_attempt_at = timezone.now() + _retry_delay(message.attempts)
-        message.save(
-            update_fields=["attempts", "last_error", "failed_at", "next_attempt_at", "payload"]
-        )
-        return False
-    message.delivered_at = timezone.now()
-    message.payload = _kept_after_delivery(message.payload)
-    message.save(update_fields=["attempts", "delivered_at", "payload"])
-    if message.kind == MessageKind.HOLD_ALERT:
-        HoldAlert.objects.filter(
-            public_id=message.payload["alert_id"], status=HoldAlertStatus.QUEUED
-        ).update(status=HoldAlertStatus.DELIVERED, delivered_at=message.delivered_at)
-    return True
 
 
 def inbox_acknowledge(*, actor: Actor, item: PartnerInboxItem) -> PartnerInboxItem:

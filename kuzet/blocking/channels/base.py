@@ -18,7 +18,19 @@ class OutgoingMessage:
 
 
 class DeliveryFailed(Exception):
-    """The partner could not be reached or refused the message; retry later."""
+    """The partner could not be reached or could not take the message now; retry later.
+
+    ``retry_after`` is the partner's own "not before" in seconds (HTTP ``Retry-After``): the
+    relay never retries earlier. ``permanent`` means the partner refused this message and a
+    retry would be refused the same way: the relay dead-letters it at once.
+    """
+
+    def __init__(
+        self, reason: str, *, retry_after: float | None = None, permanent: bool = False
+    ) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+        self.permanent = permanent
 
 
 class PartnerChannel(Protocol):

@@ -44,7 +44,8 @@ def test_a_fresh_transfer_alerts_the_receiving_bank_through_the_outbox(submit):
 def test_delivering_twice_applies_once(submit):
     submit(to_account=KASPI_IBAN)
     blocking_services.outbox_deliver_due()
-    OutboxMessage.objects.update(delivered_at=None)  # as if the worker died before marking it
+    # As if the worker died before marking it: its lease runs out and the message is due again.
+    OutboxMessage.objects.update(delivered_at=None, next_attempt_at=timezone.now())
     assert blocking_services.outbox_deliver_due() == 1
     assert PartnerInboxItem.objects.count() == 1
 
