@@ -71,6 +71,7 @@ class ReportAction(AuditAction):
     REPORT_MERGE = "reports.report.merge"
     REPORT_REGISTER = "reports.report.register"
     REPORT_CHANGE_STATUS = "reports.report.status"
+    REPORT_SEARCH = "reports.report.search"
     REPORTER_MESSAGE_ADD = "reports.message.add"
     REPORTER_MESSAGE_SEND = "reports.message.send"
     # The tracking link sent to the reporter's contact; recovering it issues a new secret.

@@ -27,7 +27,7 @@ from kuzet.accounts.access import (
     require_capability,
 )
 from kuzet.accounts.models import Capability, User
-from kuzet.audit.services import audit_read, client_address_of
+from kuzet.audit.services import audit_read, audit_record, client_address_of
 from kuzet.core.pagination import Page
 from kuzet.ratelimit.services import Limit, Usage, rate_hit, rate_peek
 from kuzet.reports import services, worklists
@@ -45,7 +45,7 @@ from kuzet.reports.forms import (
     error_summary,
     more_details_open,
 )
-from kuzet.reports.models import Attachment, Channel, Report, ReportStatus
+from kuzet.reports.models import Attachment, Channel, Report, ReportAction, ReportStatus
 from kuzet.reports.queue import overdue_count, queue_page, statuses_for
 from kuzet.reports.uploads import UploadRejected, inspect_upload
 
@@ -369,6 +369,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     page: Page[Report] | None
     if search:
         page = worklists.search_page(reports, search, now=now, page_value=page_value)
+        _audit_search(request, search, page)
     elif focus is not None:
         page = worklists.focus_page(reports, focus, now=now, page_value=page_value)
     else:
@@ -392,6 +393,26 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _audit_search(request: HttpRequest, search: str, page: Page[Report] | None) -> None:
+    """A search by identifier asks who reported a phone, a card or an account: one entry
+    records who searched, how and how many reports were found; its ``after`` digest covers the
+    keyed hashes searched for and the reports found (the chain keeps digests, never values)."""
+    is_tracking_number = Report.pk_from_tracking_number(search) is not None
+    how = "tracking number" if is_tracking_number else "identifiers"
+    audit_record(
+        actor=request.user,
+        action=ReportAction.REPORT_SEARCH,
+        purpose=f"{SEARCH_PURPOSE}; by {how}, {len(page.rows) if page else 0} found",
+        after={
+            "by": "tracking_number" if is_tracking_number else "identifiers",
+            "identifier_hashes": [] if is_tracking_number else worklists.search_hashes(search),
+            "found": [str(report.public_id) for report in page.rows] if page else [],
+        },
+        client_address=client_address_of(request),
+    )
+
+
+SEARCH_PURPOSE = "staff queue: search by tracking number or identifier"
 FOCUSES = frozenset(worklists.Focus)
 FOCUS_LABELS = {
     worklists.Focus.URGENT: gettext_lazy("Golden-hour reports"),

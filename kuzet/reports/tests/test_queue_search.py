@@ -74,3 +74,18 @@ def test_a_fresh_row_counts_down_its_golden_hour_and_shows_its_whole_status(sign
     assert 'data-until="' in row
     assert "119 min left" in row or "120 min left" in row
     assert '<td class="status" data-testid="queue-status">Submitted</td>' in row
+
+
+def test_a_search_by_identifier_is_audited_with_hashes_never_the_value(signed_in, submit):
+    from kuzet.audit.models import AuditEvent
+
+    named = submit(suspect_identifiers=("+77012345678",)).report
+    found(signed_in("alice"), "8 (701) 234-56-78")
+    entry = AuditEvent.objects.get(action="reports.report.search")
+    assert entry.purpose == (
+        "staff queue: search by tracking number or identifier; by identifiers, 1 found"
+    )
+    assert entry.after_digest
+    stored = " ".join(str(value) for value in AuditEvent.objects.values().get(pk=entry.pk).values())
+    assert "7012345678" not in stored
+    assert str(named.public_id) not in entry.purpose
