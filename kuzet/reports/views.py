@@ -400,7 +400,7 @@ def _audit_search(request: HttpRequest, search: str, page: Page[Report] | None) 
     is_tracking_number = Report.pk_from_tracking_number(search) is not None
     how = "tracking number" if is_tracking_number else "identifiers"
     audit_record(
-        actor=request.user,
+        actor=acting_user(request),
         action=ReportAction.REPORT_SEARCH,
         purpose=f"{SEARCH_PURPOSE}; by {how}, {len(page.rows) if page else 0} found",
         after={
