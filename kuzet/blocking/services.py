@@ -59,12 +59,12 @@ def partner_endpoint_configure(
 ) -> PartnerEndpoint:
     """Choose how a partner takes its messages: poll its inbox, or webhooks to ``url``.
 
-    Platform administration (``MANAGE_ALL_API_CLIENTS``). The first configuration makes the
+    Platform administration (``CONFIGURE_PARTNER_DELIVERY``). The first configuration makes the
     partner's signing key (``endpoint.signing_key``, handed to the partner out of band); later
     ones keep it. A webhook address must be https (``_check_webhook_address``); redirects are
     never followed, so the address cannot be bounced elsewhere.
     """
-    require_capability(actor, Capability.MANAGE_ALL_API_CLIENTS)
+    require_capability(actor, Capability.CONFIGURE_PARTNER_DELIVERY)
     if mode == DeliveryMode.WEBHOOK:
         _check_webhook_address(url)
     with transaction.atomic():
@@ -91,7 +91,7 @@ def partner_endpoint_rotate_key(*, actor: Actor, endpoint: PartnerEndpoint) -> P
     """Give a partner a new signing key; its callbacks signed with the previous one are still
     accepted for ``PARTNER_KEY_ROTATION_GRACE_HOURS``. Messages kuzet sends use the new one at
     once. Neither key is written to the audit log."""
-    require_capability(actor, Capability.MANAGE_ALL_API_CLIENTS)
+    require_capability(actor, Capability.CONFIGURE_PARTNER_DELIVERY)
     with transaction.atomic():
         endpoint = PartnerEndpoint.objects.select_for_update().get(pk=endpoint.pk)
         endpoint.previous_signing_key = endpoint.signing_key

@@ -77,6 +77,8 @@ class Capability(StrEnum):
     VIEW_INBOX = "inbox.view"  # a partner's inbox of hold alerts (a read)
     ACKNOWLEDGE_INBOX = "inbox.acknowledge"  # confirm receipt: starts a hold's clock
     RELEASE_HOLD_ALERTS = "hold_alerts.release"  # send a held-back unverified alert after all
+    # How a partner takes its messages (poll or signed webhooks) and its signing key.
+    CONFIGURE_PARTNER_DELIVERY = "partner_delivery.configure"
 
 
 _STAFF_READING = frozenset({Capability.VIEW_DIRECTORY, Capability.VIEW_REPORTS})
@@ -118,6 +120,7 @@ CENTRAL_ADMINISTRATOR_CAPABILITIES = frozenset(
         Capability.MANAGE_ALL_MEMBERS,
         Capability.MANAGE_API_CLIENTS,
         Capability.MANAGE_ALL_API_CLIENTS,
+        Capability.CONFIGURE_PARTNER_DELIVERY,
     }
 )
 

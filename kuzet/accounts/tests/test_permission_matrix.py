@@ -28,8 +28,20 @@ from kuzet.accounts.tests.matrix import Caller, Expect, MatrixRow, check_row, se
 from kuzet.audit.models import AuditEvent
 from kuzet.audit.services import SystemActor
 from kuzet.blocking import services as blocking_services
-from kuzet.blocking.models import HoldAlert, HoldAlertStatus, PartnerInboxItem, Standing
-from kuzet.core.permissions import ROLE_CAPABILITIES, SCOPE_CAPABILITIES, Capability
+from kuzet.blocking.models import (
+    DeliveryMode,
+    HoldAlert,
+    HoldAlertStatus,
+    PartnerEndpoint,
+    PartnerInboxItem,
+    Standing,
+)
+from kuzet.core.permissions import (
+    CENTRAL_ADMINISTRATOR_CAPABILITIES,
+    ROLE_CAPABILITIES,
+    SCOPE_CAPABILITIES,
+    Capability,
+)
 from kuzet.reports import services as report_services
 from kuzet.reports.models import Attachment, Report, ReportImport
 
@@ -335,6 +347,22 @@ def service_issue_token(caller: Caller, _target: object) -> int:
     )
 
 
+def service_configure_delivery(caller: Caller, _target: object) -> int:
+    kaspi = Organisation.objects.get(code="KASPI")
+    return service_status(
+        lambda: blocking_services.partner_endpoint_configure(
+            actor=caller.actor,
+            organisation=kaspi,
+            mode=DeliveryMode.WEBHOOK,
+            url="https://partner.example/kuzet",
+        )
+    )
+
+
+def delivery_configuration(_target: object) -> list[tuple[str, str, str]]:
+    return sorted(PartnerEndpoint.objects.values_list("mode", "url", "signing_key"))
+
+
 def token_count(_target: object) -> int:
     return ApiClient.objects.count()
 
@@ -512,6 +540,11 @@ ROWS: list[MatrixRow] = [
                 is_service_call=True) for p, s, e in [
         ("admin", 200, A), ("frank", 403, D), ("dave", 403, D), ("alice", 403, D),
     ]],
+    *[MatrixRow(p, "service.partner_endpoint_configure", REPORT, service_configure_delivery,
+                s, e, delivery_configuration, is_service_call=True) for p, s, e in [
+        ("admin", 200, A), ("dave", 403, D), ("frank", 403, D), ("erin", 403, D),
+        ("token:KASPI:inbox:read", 403, D),
+    ]],
     *[MatrixRow(p, "service.user_disable", membership_of(target), service_disable, s, e,
                 membership_state, is_service_call=True) for p, target, s, e in [
         ("dave", "ivan", 200, A), ("dave", "halyk_officer", 403, D), ("alice", "bob", 403, D),
@@ -539,6 +572,7 @@ WRITE_CAPABILITY_ACTIONS = {
     Capability.RELEASE_HOLD_ALERTS: "hold_alert.release",
     Capability.MANAGE_MEMBERS: "member.disable",
     Capability.MANAGE_API_CLIENTS: "token.revoke",
+    Capability.CONFIGURE_PARTNER_DELIVERY: "service.partner_endpoint_configure",
 }
 READ_CAPABILITIES = {
     Capability.VIEW_DIRECTORY,
@@ -558,7 +592,7 @@ def test_every_write_capability_has_a_denied_row():
     granted = set().union(*ROLE_CAPABILITIES.values(), *SCOPE_CAPABILITIES.values())
     writes = set(Capability) - READ_CAPABILITIES
     assert writes == set(WRITE_CAPABILITY_ACTIONS)
-    assert writes <= granted | {Capability.MANAGE_ALL_MEMBERS}
+    assert writes <= granted | CENTRAL_ADMINISTRATOR_CAPABILITIES
     for action in WRITE_CAPABILITY_ACTIONS.values():
         expectations = {row.expect for row in ROWS if row.action == action}
         assert expectations >= {Expect.ALLOWED, Expect.DENIED}, action
